@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Pipelines.Sockets.Unofficial;
+using Proxy.Engine.Config;
+using Proxy.Engine.Connections;
+using Proxy.Engine.Server;
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Admin;
+
+/// <summary>
+/// The admin listener (loopback by default): a small HTTP/1.1 server on the proxy's own parser, answering
+/// JSON. Not on the request path, so clarity wins over allocation here. /admin/* needs the bearer token when
+/// <c>admin.token</c> is set.
+/// </summary>
+internal sealed class AdminServer
+{
+    private readonly ServerContext _server;
+    private readonly AdminConfig _config;
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private readonly Socket _socket;
+    private Task _running = Task.CompletedTask;
+    private volatile bool _stopping;
+
+    /// <summary>Serves on <paramref name="socket"/>, already listening.</summary>
+    public AdminServer(ServerContext server, AdminConfig config, Socket socket)
+    {
+        _server = server;
+        _config = config;
+        _socket = socket;
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
+
+    public void Start() => _running = Task.Run(AcceptAsync);
+
+    public Task StopAsync()
+    {
+        _stopping = true;
+        _socket.Dispose();
+        return _running;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping)
+        {
+            Socket client;
+            try
+            {
+                client = await _socket.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                if (_stopping) return;
+                continue;
+            }
+            _ = ServeAsync(SocketConnection.Create(client, TransportOptions.Pipe, TransportOptions.Client, name: "admin"));
+        }
+    }
+
+    private async Task ServeAsync(SocketConnection connection)
+    {
+        var head = new RequestHead(HeadLimits.Default);
+        try
+        {
+            while (true)
+            {
+                ReadResult read = await connection.Input.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = read.Buffer;
+                if (!RequestHeadParser.TryParse(buffer, head, out SequencePosition consumed))
+                {
+                    connection.Input.AdvanceTo(buffer.Start, buffer.End);
+                    if (read.IsCompleted) return;
+                    continue;
+                }
+                connection.Input.AdvanceTo(consumed);
+                await SkipBodyAsync(connection.Input, head).ConfigureAwait(false);
+
+                AdminResponse response = Handle(head);
+                bool close = !head.KeepAlive;
+                WriteResponse(connection.Output, response, close);
+                await connection.Output.FlushAsync().ConfigureAwait(false);
+                if (close) return;
+            }
+        }
+        catch (HttpRejectException ex)
+        {
+            connection.Output.Write(Forwarding.CannedResponses.For(RejectStatus.Of(ex.Reason), close: true));
+            await connection.Output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The admin client went away.
+        }
+        finally
+        {
+            await connection.Output.CompleteAsync().ConfigureAwait(false);
+            connection.Dispose();
+        }
+    }
+
+    private AdminResponse Handle(RequestHead head)
+    {
+        string path = Encoding.ASCII.GetString(head.Path);
+        if (path.StartsWith("/admin/", StringComparison.Ordinal) && !IsAuthorized(head))
+        {
+            return AdminResponse.Text(401, "401 Unauthorized: send \"Authorization: Bearer <admin.token>\"\n");
+        }
+        return (head.Method, path) switch
+        {
+            (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt)),
+            (KnownMethod.Get, "/") => AdminResponse.Text(200, "proxy admin API\n  GET /admin/stats\n"),
+            (_, "/admin/stats" or "/") => AdminResponse.Text(405, "405 Method Not Allowed\n"),
+            _ => AdminResponse.Text(404, "404 Not Found\n"),
+        };
+    }
+
+    private bool IsAuthorized(RequestHead head)
+    {
+        if (_config.Token.Length == 0) return true;
+        foreach (ref readonly HeaderField field in head.Headers)
+        {
+            if (!Ascii.EqualsIgnoreCase(head.NameOf(field), "Authorization"u8)) continue;
+            byte[] expected = Encoding.UTF8.GetBytes("Bearer " + _config.Token);
+            // Constant time: the token must not leak through response timing.
+            return CryptographicOperations.FixedTimeEquals(head.ValueOf(field), expected);
+        }
+        return false;
+    }
+
+    private static async Task SkipBodyAsync(PipeReader input, RequestHead head)
+    {
+        long remaining = head.Framing == BodyFraming.ContentLength ? head.ContentLength : 0;
+        if (head.Framing == BodyFraming.Chunked) throw new HttpRejectException(RejectReason.InvalidTransferEncoding);
+        while (remaining > 0)
+        {
+            ReadResult read = await input.ReadAsync().ConfigureAwait(false);
+            long take = Math.Min(remaining, read.Buffer.Length);
+            input.AdvanceTo(read.Buffer.GetPosition(take));
+            remaining -= take;
+            if (read.IsCompleted && remaining > 0) throw new IOException("admin client closed mid-body");
+        }
+    }
+
+    private static void WriteResponse(PipeWriter output, AdminResponse response, bool close)
+    {
+        string head = $"HTTP/1.1 {response.Status} {Forwarding.CannedResponses.ReasonPhrase(response.Status)}\r\n" +
+                      $"Content-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n" +
+                      "Cache-Control: no-store\r\n" +
+                      (close ? "Connection: close\r\n" : "") + "\r\n";
+        output.Write(Encoding.ASCII.GetBytes(head));
+        output.Write(response.Body);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Runtime.CompilerServices;
+using Pipelines.Sockets.Unofficial;
+using Proxy.Engine.Forwarding;
+using Proxy.Engine.Server;
+using Proxy.Engine.Timeouts;
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Connections;
+
+/// <summary>
+/// One HTTP/1.1 client connection: reads request heads one after another (pipelined requests wait in the pipe
+/// and are answered in order), hands each to the <see cref="Http1Forwarder"/>, and decides when the connection
+/// ends. Malformed requests get their status and a closed connection; timeouts come from the heartbeat.
+/// </summary>
+internal sealed class Http1ClientConnection : ITimeoutTarget
+{
+    /// <summary>How long a closing connection waits for the client to close its side after our last response.</summary>
+    private const long LingerMs = 2000;
+
+    private static long s_nextId;
+
+    private readonly SocketConnection _transport;
+    private readonly ServerContext _server;
+    private readonly Http1Forwarder _forwarder;
+    private readonly long _id = Interlocked.Increment(ref s_nextId);
+    private int _state;                      // ConnectionState, written with full fences (see BeginDraining)
+    private bool _servedAny;
+
+    public Http1ClientConnection(SocketConnection transport, ServerContext server, bool secure)
+    {
+        _transport = transport;
+        _server = server;
+        Forwarding = new ForwardingFields((transport.Socket.RemoteEndPoint as IPEndPoint)?.Address, secure);
+        _forwarder = new Http1Forwarder(this, server);
+    }
+
+    public PipeReader Input => _transport.Input;
+    public PipeWriter Output => _transport.Output;
+    public ConnectionDeadline Deadline { get; } = new();
+    public ForwardingFields Forwarding { get; }
+
+    private ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
+
+    public async Task RunAsync()
+    {
+        _server.Connections.Add(this);
+        int heartbeatSlot = _server.Heartbeat.Register(this);
+        _server.Stats.ConnectionOpened();
+        try
+        {
+            while (await ServeOneRequestAsync().ConfigureAwait(false))
+            {
+                _servedAny = true;
+            }
+        }
+        catch (Exception ex) when (!BodyCopier.IsIoFailure(ex))
+        {
+            Log.ConnectionFailed(_server.Logger, this, ex);
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+            _server.Heartbeat.Unregister(heartbeatSlot);
+            _server.Connections.Remove(this);
+            _server.Stats.ConnectionClosed();
+        }
+    }
+
+    /// <summary>Reads and forwards one request; false when the connection should close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ServeOneRequestAsync()
+    {
+        ClientLimits limits = _server.Limits;
+        if (!EnterState(ConnectionState.Idle)) return false;
+        // A new connection must send its first head within client_header_timeout (as in nginx); a kept-alive
+        // one may wait client_idle_timeout for its next request.
+        if (_servedAny) Deadline.Arm(DeadlineKind.ClientIdle, limits.IdleTimeoutMs, Input);
+        else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
+
+        RequestHead? head = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult read;
+                try
+                {
+                    read = await Input.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (BodyCopier.IsIoFailure(ex))
+                {
+                    return false;
+                }
+                ReadOnlySequence<byte> buffer = read.Buffer;
+                if (read.IsCanceled)
+                {
+                    Input.AdvanceTo(buffer.Start);
+                    if (Deadline.HasFired(DeadlineKind.ClientHead))
+                    {
+                        if (head is not null || !buffer.IsEmpty) await AnswerAsync(408, close: true).ConfigureAwait(false);
+                        return false;
+                    }
+                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (_server.IsDraining && head is null)) return false;
+                    continue;    // a stale cancel meant for an earlier deadline
+                }
+                if (buffer.IsEmpty && read.IsCompleted) return false;    // the client closed between requests
+
+                if (head is null)
+                {
+                    // Rent a head only now that bytes have come: an idle connection holds none.
+                    head = limits.RequestHeads.Get();
+                    EnterState(ConnectionState.ReadingHead);
+                    if (_servedAny) Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
+                }
+
+                bool complete;
+                SequencePosition consumed;
+                try
+                {
+                    complete = RequestHeadParser.TryParse(buffer, head, out consumed);
+                }
+                catch (HttpRejectException ex)
+                {
+                    Input.AdvanceTo(buffer.Start, buffer.End);
+                    await RejectAsync(ex.Reason).ConfigureAwait(false);
+                    return false;
+                }
+                if (!complete)
+                {
+                    Input.AdvanceTo(buffer.Start, buffer.End);
+                    if (read.IsCompleted) return false;      // closed in the middle of a head
+                    continue;
+                }
+                Input.AdvanceTo(consumed);
+                break;
+            }
+
+            Deadline.Disarm();
+            EnterState(ConnectionState.Forwarding);
+            _server.Stats.RequestStarted();
+            ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
+            _server.Stats.RequestFinished(outcome.Status);
+            return outcome.KeepAlive && !_server.IsDraining;
+        }
+        finally
+        {
+            if (head is not null) limits.RequestHeads.Return(head);
+        }
+    }
+
+    /// <summary>Sends one of the proxy's own responses; the outcome says whether the connection may go on.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ExchangeOutcome> AnswerAsync(int status, bool close)
+    {
+        Output.Write(CannedResponses.For(status, close));
+        bool flushed = await FlushAsync().ConfigureAwait(false);
+        return new ExchangeOutcome(status, KeepAlive: flushed && !close);
+    }
+
+    /// <summary>Flushes the client's pipe; false when the client is gone.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> FlushAsync()
+    {
+        try
+        {
+            ValueTask<FlushResult> pending = Output.FlushAsync();
+            FlushResult flushed = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
+            return !flushed.IsCompleted && !flushed.IsCanceled;
+        }
+        catch (Exception ex) when (BodyCopier.IsIoFailure(ex))
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask RejectAsync(RejectReason reason)
+    {
+        _server.Stats.Rejected(reason);
+        _server.Stats.RequestStarted();
+        ExchangeOutcome outcome = await AnswerAsync(RejectStatus.Of(reason), close: true).ConfigureAwait(false);
+        _server.Stats.RequestFinished(outcome.Status);
+    }
+
+    /// <summary>
+    /// Ends the connection without losing the last response: our side is completed (the send loop sends what is
+    /// left, then FIN), then we read and discard until the client closes or <see cref="LingerMs"/> passes.
+    /// Closing while the client's bytes are still unread would make the kernel send RST, which can destroy the
+    /// response in the client's buffers before it reads it (the reason nginx has lingering_close).
+    /// </summary>
+    private async ValueTask CloseAsync()
+    {
+        EnterState(ConnectionState.Closing);
+        try
+        {
+            await Output.CompleteAsync().ConfigureAwait(false);
+            Deadline.Arm(DeadlineKind.Linger, LingerMs, Input);
+            while (true)
+            {
+                ReadResult read = await Input.ReadAsync().ConfigureAwait(false);
+                Input.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted || read.IsCanceled) break;
+            }
+        }
+        catch (Exception ex) when (BodyCopier.IsIoFailure(ex) || ex is InvalidOperationException)
+        {
+            // The socket is already gone: nothing left to wait for.
+        }
+        finally
+        {
+            Deadline.Disarm();
+            _transport.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Moves to <paramref name="state"/>; false when that is Idle and the server is draining. The full fence of
+    /// the exchange pairs with the one in <see cref="ServerContext.BeginDraining"/>: either we see draining here,
+    /// or the drainer sees us idle and cancels our read.
+    /// </summary>
+    private bool EnterState(ConnectionState state)
+    {
+        Interlocked.Exchange(ref _state, (int)state);
+        return state != ConnectionState.Idle || !_server.IsDraining;
+    }
+
+    /// <summary>Shutdown: an idle connection closes now, a busy one after its current request.</summary>
+    public void BeginDraining()
+    {
+        if (State == ConnectionState.Idle) Input.CancelPendingRead();
+    }
+
+    /// <summary>Cuts the connection and its upstream exchange at once.</summary>
+    public void Abort()
+    {
+        _forwarder.AbortUpstream();
+        _transport.Dispose();
+    }
+
+    public void OnHeartbeat(long nowMs)
+    {
+        if (!Deadline.TryFire(nowMs, out DeadlineKind kind, out PipeReader? reader)) return;
+        if (kind == DeadlineKind.BodyIdle) Abort();     // nothing moved either way: neither side can be saved
+        else reader?.CancelPendingRead();
+    }
+
+    public override string ToString() => $"client#{_id}";
+}

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using Proxy.Engine.Routing;
+using Proxy.Engine.Timeouts;
+using Proxy.Engine.Upstreams;
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Forwarding;
+
+internal sealed partial class Http1Forwarder
+{
+    /// <summary>
+    /// Reads response heads until a final one: interim (1xx) ones are passed to HTTP/1.1 clients on the way.
+    /// <c>receivedAny</c> says whether the upstream sent any byte, which decides if a request may be re-sent.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(ResponseHeadResult Result, bool ReceivedAny)> ReceiveResponseHeadAsync(
+        UpstreamConnection upstream, RequestHead request, ResponseHead response, Cluster cluster)
+    {
+        PipeReader input = upstream.Input;
+        ConnectionDeadline deadline = _client.Deadline;
+        bool receivedAny = false;
+        try
+        {
+            while (true)
+            {
+                deadline.Arm(DeadlineKind.ResponseHead, cluster.ResponseHeaderTimeoutMs, input);
+                ReadResult read;
+                try
+                {
+                    read = await input.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (BodyCopier.IsIoFailure(ex))
+                {
+                    return (ResponseHeadResult.UpstreamClosed, receivedAny);
+                }
+                ReadOnlySequence<byte> buffer = read.Buffer;
+                if (read.IsCanceled)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    if (deadline.HasFired(DeadlineKind.ResponseHead)) return (ResponseHeadResult.TimedOut, receivedAny);
+                    continue;    // a stale cancel meant for an earlier deadline
+                }
+                receivedAny |= !buffer.IsEmpty;
+
+                bool complete;
+                SequencePosition consumed;
+                try
+                {
+                    complete = ResponseHeadParser.TryParse(buffer, response, request.Method, out consumed);
+                }
+                catch (HttpRejectException)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return (ResponseHeadResult.Invalid, true);
+                }
+                if (!complete)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    if (read.IsCompleted) return (ResponseHeadResult.UpstreamClosed, receivedAny);
+                    continue;
+                }
+                input.AdvanceTo(consumed);
+                if (!response.IsInterim) return (ResponseHeadResult.Received, true);
+
+                // 101 answers an upgrade we never ask for (Upgrade is stripped): the upstream is confused.
+                if (response.StatusCode == 101) return (ResponseHeadResult.Invalid, true);
+                if (ShouldPassInterim(request, response))
+                {
+                    ClientResponseHead.WriteInterim(_client.Output, response);
+                    if (!await _client.FlushAsync().ConfigureAwait(false)) return (ResponseHeadResult.ClientFailed, true);
+                }
+            }
+        }
+        finally
+        {
+            deadline.Disarm();
+        }
+    }
+
+    /// <summary>
+    /// 1xx goes only to HTTP/1.1 clients (RFC 9110 §15.2), and a 100 only when we did not already send our own.
+    /// </summary>
+    private static bool ShouldPassInterim(RequestHead request, ResponseHead response) =>
+        request.Version == HttpVersion.Http11 && !(response.StatusCode == 100 && request.ExpectContinue);
+
+    /// <summary>Writes the client's response head and streams the body; releases the upstream connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ExchangeOutcome> RelayResponseAsync(UpstreamConnection upstream, RequestHead request,
+        ResponseHead response, bool requestComplete, Cluster cluster)
+    {
+        ClientBodyMode mode = ClientBodyModes.Choose(response.Framing, request.Version);
+        bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _server.IsDraining;
+        ClientResponseHead.Write(_client.Output, response, mode, close, request.Version, _client.Forwarding);
+
+        CopyResult copied;
+        try
+        {
+            copied = await CopyResponseBodyAsync(upstream, response, mode, cluster.IdleTimeoutMs).ConfigureAwait(false);
+        }
+        catch (HttpRejectException)
+        {
+            copied = CopyResult.SourceFailed;    // a malformed chunked body: the response cannot be completed
+        }
+
+        bool reusable = copied == CopyResult.Completed && requestComplete && response.KeepAlive
+                        && response.Framing != BodyFraming.CloseDelimited;
+        upstream.Pool.Release(upstream, reusable);
+        if (copied == CopyResult.Completed) return new ExchangeOutcome(response.StatusCode, !close);
+
+        // Part of the response is already with the client: closing is the only way left to tell it the body
+        // is incomplete. A keep-alive connection must never carry a silently truncated response.
+        if (copied != CopyResult.DestinationFailed) _server.Stats.UpstreamFailed();
+        return new ExchangeOutcome(response.StatusCode, KeepAlive: false);
+    }
+
+    private ValueTask<CopyResult> CopyResponseBodyAsync(UpstreamConnection upstream, ResponseHead response,
+        ClientBodyMode mode, long idleTimeoutMs)
+    {
+        PipeReader from = upstream.Input;
+        PipeWriter to = _client.Output;
+        return response.Framing switch
+        {
+            BodyFraming.ContentLength when response.ContentLength > 0 =>
+                _copier.CopyExactAsync(from, to, response.ContentLength, idleTimeoutMs),
+            BodyFraming.Chunked =>
+                _copier.CopyChunkedAsync(from, to, reencode: mode == ClientBodyMode.Chunked, ChunkedLimits.Default,
+                    long.MaxValue, idleTimeoutMs),
+            BodyFraming.CloseDelimited =>
+                _copier.CopyUntilCloseAsync(from, to, asChunks: mode == ClientBodyMode.Chunked, idleTimeoutMs),
+            _ => FlushHeadOnlyAsync(),
+        };
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<CopyResult> FlushHeadOnlyAsync() =>
+        await _client.FlushAsync().ConfigureAwait(false) ? CopyResult.Completed : CopyResult.DestinationFailed;
+}

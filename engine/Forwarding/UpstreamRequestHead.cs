@@ -1,0 +1,61 @@
+using System.IO.Pipelines;
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Forwarding;
+
+/// <summary>
+/// Writes the head a destination receives for a client's request: origin-form target, HTTP/1.1, the client's
+/// fields minus hop-by-hop ones (RFC 9110 §7.6.1), then Host and the forwarding fields this proxy owns
+/// (X-Forwarded-For appended to, X-Forwarded-Proto and -Host replaced, Via appended to), and the framing we
+/// re-encode the body with.
+/// </summary>
+internal static class UpstreamRequestHead
+{
+    public static void Write(PipeWriter output, RequestHead request, in ForwardingFields forwarding)
+    {
+        var writer = new HeadWriter(output);
+        writer.Write(request.MethodName);
+        writer.Write((byte)' ');
+        writer.Write(request.Path);
+        writer.Write(request.Query);
+        writer.Write(" HTTP/1.1\r\n"u8);
+
+        foreach (ref readonly HeaderField field in request.Headers)
+        {
+            if (field.IsHopByHop || IsOwnedByProxy(field.Known)) continue;
+            writer.WriteField(request.NameOf(field), request.ValueOf(field));
+        }
+
+        writer.WriteField("Host"u8, request.Host);
+        WriteAppended(ref writer, request, KnownHeader.XForwardedFor, "X-Forwarded-For: "u8, forwarding.ClientAddress);
+        writer.WriteField("X-Forwarded-Proto"u8, forwarding.Scheme);
+        if (!request.Host.IsEmpty) writer.WriteField("X-Forwarded-Host"u8, request.Host);
+        WriteAppended(ref writer, request, KnownHeader.Via, "Via: "u8,
+            request.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
+        if (request.Framing == BodyFraming.Chunked) writer.Write("Transfer-Encoding: chunked\r\n"u8);
+        writer.Write("\r\n"u8);
+        writer.Commit();
+    }
+
+    /// <summary>
+    /// Fields the proxy writes itself. Expect is answered by the proxy (it sends 100 Continue to the client
+    /// before reading the body), so the upstream never waits on it.
+    /// </summary>
+    private static bool IsOwnedByProxy(KnownHeader known) => known is KnownHeader.Host or KnownHeader.XForwardedFor
+        or KnownHeader.XForwardedProto or KnownHeader.XForwardedHost or KnownHeader.Via or KnownHeader.Expect;
+
+    /// <summary>"Name: v1, v2, ours": every received value of a list field, then ours (RFC 9110 §5.3).</summary>
+    internal static void WriteAppended(ref HeadWriter writer, MessageHead head, KnownHeader known,
+        ReadOnlySpan<byte> fieldStart, ReadOnlySpan<byte> ours)
+    {
+        writer.Write(fieldStart);
+        foreach (ref readonly HeaderField field in head.Headers)
+        {
+            if (field.Known != known || field.ValueLength == 0) continue;
+            writer.Write(head.ValueOf(field));
+            writer.Write(", "u8);
+        }
+        writer.Write(ours);
+        writer.Write("\r\n"u8);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Proxy.Balancers;
+using Proxy.Engine.Config;
+using Proxy.Engine.Timeouts;
+using Proxy.Engine.Upstreams;
+
+namespace Proxy.Engine.Routing;
+
+/// <summary>
+/// Turns a validated <see cref="ProxyConfig"/> into a <see cref="RoutingSnapshot"/>. It remembers the
+/// destinations of the previous compile, so a destination that is still configured keeps its live counters
+/// and its pool of open connections; one that is gone has its pool closed. Called from the load and reload
+/// path only, one compile at a time.
+/// </summary>
+internal sealed class SnapshotCompiler
+{
+    private readonly Heartbeat _heartbeat;
+    private readonly Lock _compileLock = new();
+    private Dictionary<(string Cluster, string Address), Destination> _live = [];
+    private long _version;
+
+    public SnapshotCompiler(Heartbeat heartbeat) => _heartbeat = heartbeat;
+
+    public RoutingSnapshot Compile(ProxyConfig config)
+    {
+        lock (_compileLock)
+        {
+            var next = new Dictionary<(string, string), Destination>();
+            var clusters = new Dictionary<string, Cluster>(StringComparer.Ordinal);
+            foreach (ClusterConfig cluster in config.Clusters)
+            {
+                var destinations = new Destination[cluster.Destinations.Count];
+                for (int i = 0; i < destinations.Length; i++)
+                {
+                    destinations[i] = Reuse(cluster, cluster.Destinations[i]) ?? Create(cluster, cluster.Destinations[i]);
+                    next[(cluster.Name, destinations[i].Address)] = destinations[i];
+                }
+                clusters[cluster.Name] = new Cluster(cluster, destinations, CreateBalancer(cluster.Balancer));
+            }
+
+            var routes = new Route[config.Routes.Count];
+            for (int i = 0; i < routes.Length; i++)
+            {
+                routes[i] = new Route(config.Routes[i], i, clusters[config.Routes[i].Cluster]);
+            }
+            Array.Sort(routes, CompareMatchOrder);
+
+            foreach (var (key, destination) in _live)
+            {
+                if (!next.TryGetValue(key, out Destination? kept) || kept != destination) Retire(destination);
+            }
+            _live = next;
+            return new RoutingSnapshot(config, routes, clusters, ++_version);
+        }
+    }
+
+    /// <summary>Closes every pool: the process is stopping.</summary>
+    public void RetireAll()
+    {
+        lock (_compileLock)
+        {
+            foreach (Destination destination in _live.Values) Retire(destination);
+            _live = [];
+        }
+    }
+
+    /// <summary>
+    /// Match order: higher priority first; then the more specific host (exact, wildcard, any) and the longer
+    /// wildcard; then the longer path prefix; then file order.
+    /// </summary>
+    internal static int CompareMatchOrder(Route a, Route b)
+    {
+        int c = b.Priority.CompareTo(a.Priority);
+        if (c == 0) c = b.HostSpecificity.CompareTo(a.HostSpecificity);
+        if (c == 0) c = b.PathPrefixLength.CompareTo(a.PathPrefixLength);
+        if (c == 0) c = a.FileOrder.CompareTo(b.FileOrder);
+        return c;
+    }
+
+    private Destination? Reuse(ClusterConfig cluster, DestinationConfig config)
+    {
+        if (!_live.TryGetValue((cluster.Name, config.Address), out Destination? existing)) return null;
+        existing.State.Weight = config.Weight;
+        if (existing.Pool.Settings == cluster.Pool) return existing;
+        // New pool settings need a new pool; the counters carry over.
+        return Create(cluster, config, existing.State);
+    }
+
+    private Destination Create(ClusterConfig cluster, DestinationConfig config, DestinationState? state = null)
+    {
+        // A DNS name is resolved when a connection is opened, so a name that does not resolve yet fails
+        // requests (502) rather than the whole configuration.
+        EndPoint endPoint = IPAddress.TryParse(config.Host.Trim('[', ']'), out IPAddress? ip)
+            ? new IPEndPoint(ip, config.Port)
+            : new DnsEndPoint(config.Host, config.Port);
+        var pool = new UpstreamPool(endPoint, cluster.Pool);
+        var destination = new Destination(cluster.Name, config.Address, endPoint,
+            state ?? new DestinationState(config.Address, config.Weight), pool);
+        destination.HeartbeatSlot = _heartbeat.Register(pool);
+        return destination;
+    }
+
+    private void Retire(Destination destination)
+    {
+        if (destination.HeartbeatSlot >= 0) _heartbeat.Unregister(destination.HeartbeatSlot);
+        destination.HeartbeatSlot = -1;
+        destination.Pool.Dispose();
+    }
+
+    private static IBalancer CreateBalancer(BalancerKind kind) => kind switch
+    {
+        BalancerKind.RoundRobin => new RoundRobin(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown balancer"),
+    };
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Proxy.Engine.Server;
+
+/// <summary>Every log line the engine writes, source-generated so that a disabled level costs one check.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {EndPoint} ({Listener}, {Workers} accept loops)")]
+    public static partial void Listening(ILogger logger, string listener, System.Net.EndPoint endPoint, int workers);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Unexpected error on connection {Connection}")]
+    public static partial void ConnectionFailed(ILogger logger, object connection, Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Accept loop on {EndPoint} failed")]
+    public static partial void AcceptFailed(ILogger logger, string endPoint, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Shutting down: draining {Connections} connections for up to {Timeout}")]
+    public static partial void Draining(ILogger logger, int connections, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Shutdown timeout passed: cutting {Connections} connections")]
+    public static partial void DrainTimedOut(ILogger logger, int connections);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Admin API on http://{EndPoint}/")]
+    public static partial void AdminListening(ILogger logger, System.Net.EndPoint endPoint);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Configuration {Source} loaded: {Routes} routes, {Clusters} clusters (version {Version})")]
+    public static partial void ConfigLoaded(ILogger logger, string source, int routes, int clusters, long version);
+}
