@@ -60,7 +60,9 @@ internal static class ConfigCrossChecks
             foreach (ListenerConfig earlier in checkedSoFar)
             {
                 if (!Overlaps(earlier.Listen, listener.Listen)) continue;
-                string how = earlier.Listen.Equals(listener.Listen) ? "as does" : $"which is covered by {earlier.Listen} of";
+                string how = earlier.Listen.Equals(listener.Listen) ? "as does"
+                    : IsAnyAddress(earlier.Listen.Address) ? $"which is covered by {earlier.Listen} of"
+                    : $"which covers {earlier.Listen} of";
                 context.Errors.Add(context.PositionOf(listener, "listen"),
                     $"listener `{listener.Name}` listens on {listener.Listen}, {how} listener `{earlier.Name}` at line {context.PositionOf(earlier, "listen").Line}; each listener needs its own address and port");
                 break;
@@ -85,12 +87,12 @@ internal static class ConfigCrossChecks
 
     // Same port and either the same address, or one of them is the any-address of the other's family: the
     // second bind would fail, or (with SO_REUSEPORT) silently take part of the first one's connections.
-    private static bool Overlaps(IPEndPoint a, IPEndPoint b)
-    {
-        if (a.Port != b.Port || a.AddressFamily != b.AddressFamily) return false;
-        IPAddress any = a.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        return a.Address.Equals(b.Address) || a.Address.Equals(any) || b.Address.Equals(any);
-    }
+    private static bool Overlaps(IPEndPoint a, IPEndPoint b) =>
+        a.Port == b.Port && a.AddressFamily == b.AddressFamily
+        && (a.Address.Equals(b.Address) || IsAnyAddress(a.Address) || IsAnyAddress(b.Address));
+
+    private static bool IsAnyAddress(IPAddress address) =>
+        address.Equals(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any);
 
     private static void CheckRouteClusters(ProxyConfig config, ReadContext context)
     {

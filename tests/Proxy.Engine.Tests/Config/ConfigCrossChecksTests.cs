@@ -116,6 +116,20 @@ public sealed class ConfigCrossChecksTests
     }
 
     [Fact]
+    public void Check_AnyAddressListenerAfterASpecificOne_SaysItCoversTheEarlier()
+    {
+        AssertSingleError(Load("""
+            [[listeners]]
+            name = "local"
+            listen = "[::1]:80"
+
+            [[listeners]]
+            name = "all"
+            listen = "[::]:80"
+            """), 7, 10, "listener `all` listens on [::]:80, which covers [::1]:80 of listener `local` at line 3; each listener needs its own address and port");
+    }
+
+    [Fact]
     public void Check_ListenersOnOnePortOfDifferentAddresses_Load()
     {
         AssertLoads(Load("""
