@@ -1,0 +1,166 @@
+using System.Net;
+using Proxy.Engine.Config.Schema;
+using Proxy.Engine.Config.Toml;
+using Proxy.Engine.Config.Values;
+
+namespace Proxy.Engine.Config;
+
+/// <summary>
+/// The shape of the configuration file: every table, its keys, their types, limits and defaults (the
+/// defaults live in the records). This is the one place to change when a key is added: a supported key is
+/// one line; a key of the public contract that this version does not implement yet is listed with
+/// <see cref="TableSchema{T}.NotYetSupported"/> so the operator hears "not supported yet", not "unknown".
+/// </summary>
+internal static class ConfigSchema
+{
+    // Weights are summed by the balancers; this bound keeps a cluster's total far inside an int even with
+    // thousands of destinations, and no sensible traffic split needs ratios finer than 1:10000.
+    private const int MaxWeight = 10_000;
+
+    private static readonly Choices<ListenerProtocol> Protocols = new(
+        new Dictionary<string, ListenerProtocol>(StringComparer.Ordinal)
+        {
+            ["http1"] = ListenerProtocol.Http1,
+            ["h2c"] = ListenerProtocol.H2c,
+        },
+        ["h2"]);
+
+    private static readonly Choices<BalancerKind> Balancers = new(
+        new Dictionary<string, BalancerKind>(StringComparer.Ordinal) { ["round_robin"] = BalancerKind.RoundRobin },
+        ["weighted_round_robin", "least_conn", "random", "p2c", "peak_ewma", "consistent_hash", "sticky"]);
+
+    private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
+        .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
+        .Duration("shutdown_timeout", allowZero: true, (c, v) => c with { ShutdownTimeout = v });
+
+    private static readonly TableSchema<AdminConfig> Admin = new TableSchema<AdminConfig>("in [admin]", () => new())
+        .Parsed<AdminConfig, IPEndPoint?>("listen", TryParseOptionalListen, (c, v) => c with { Listen = v })
+        .String("token", (c, v) => c with { Token = v });
+
+    private static readonly TableSchema<LimitsConfig> Limits = new TableSchema<LimitsConfig>("in [limits]", () => new())
+        // Below 1 KiB ordinary browser requests fail; above 1 MiB a head is an attack, not a request.
+        .Size("max_request_head", 1024, 1024 * 1024, (c, v) => c with { MaxRequestHead = (int)v })
+        .Integer("max_headers", 1, 10_000, (c, v) => c with { MaxHeaders = v })
+        .Size("max_request_body", 0, long.MaxValue, (c, v) => c with { MaxRequestBody = v })
+        .Duration("client_header_timeout", allowZero: false, (c, v) => c with { ClientHeaderTimeout = v })
+        .Duration("client_idle_timeout", allowZero: false, (c, v) => c with { ClientIdleTimeout = v })
+        .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v });
+
+    private static readonly TableSchema<ListenerConfig> Listener = new TableSchema<ListenerConfig>(
+            "in [[listeners]]", () => new() { Name = "", Listen = Placeholders.Endpoint })
+        .String("name", (c, v) => c with { Name = v }, TextRules.CheckName, required: true)
+        .Parsed<ListenerConfig, IPEndPoint>("listen", TryParseListen, (c, v) => c with { Listen = v }, required: true)
+        .StringList<ListenerConfig, ListenerProtocol>("protocols", Protocols.TryParse, "must list at least one protocol", (c, v) => c with { Protocols = v })
+        .NotYetSupported("tls")
+        .NotYetSupported("redirect_https");
+
+    private static readonly TableSchema<RouteConfig> Route = new TableSchema<RouteConfig>("in [[routes]]", () => new() { Name = "", Cluster = "" })
+        .String("name", (c, v) => c with { Name = v }, TextRules.CheckName, required: true)
+        .StringList<RouteConfig, string>("hosts", RouteHostParser.TryNormalize, "is empty; leave it out of the route to match any host", (c, v) => c with { Hosts = v })
+        .String("path_prefix", (c, v) => c with { PathPrefix = v }, TextRules.CheckPathPrefix)
+        .Integer("priority", int.MinValue, int.MaxValue, (c, v) => c with { Priority = v })
+        .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName, required: true)
+        .NotYetSupported("path")
+        .NotYetSupported("path_regex")
+        .NotYetSupported("methods")
+        .NotYetSupported("headers")
+        .NotYetSupported("query")
+        .NotYetSupported("strip_prefix")
+        .NotYetSupported("set_headers")
+        .NotYetSupported("remove_headers")
+        .NotYetSupported("split")
+        .NotYetSupported("mirror");
+
+    private static readonly TableSchema<DestinationConfig> Destination = new TableSchema<DestinationConfig>(
+            "in a destination", () => new() { Address = "", Host = "", Port = 0 })
+        .Parsed<DestinationConfig, (string Address, string Host, int Port)>(
+            "address", TryParseDestination, (c, v) => c with { Address = v.Address, Host = v.Host, Port = v.Port }, required: true)
+        .Integer("weight", 1, MaxWeight, (c, v) => c with { Weight = v });
+
+    private static readonly TableSchema<PoolConfig> Pool = new TableSchema<PoolConfig>("in [clusters.pool]", () => new())
+        .Integer("max_idle", 0, int.MaxValue, (c, v) => c with { MaxIdle = v })
+        .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v })
+        .Duration("idle_timeout", allowZero: false, (c, v) => c with { IdleTimeout = v })
+        .Duration("connect_timeout", allowZero: false, (c, v) => c with { ConnectTimeout = v });
+
+    private static readonly TableSchema<ClusterTimeoutsConfig> Timeouts = new TableSchema<ClusterTimeoutsConfig>("in [clusters.timeouts]", () => new())
+        .Duration("response_header", allowZero: false, (c, v) => c with { ResponseHeader = v })
+        .Duration("idle", allowZero: false, (c, v) => c with { Idle = v });
+
+    private static readonly TableSchema<ClusterConfig> Cluster = new TableSchema<ClusterConfig>("in [[clusters]]", () => new() { Name = "" })
+        .String("name", (c, v) => c with { Name = v }, TextRules.CheckName, required: true)
+        .Parsed<ClusterConfig, BalancerKind>("balancer", Balancers.TryParse, (c, v) => c with { Balancer = v })
+        .Key("destinations", (c, value, context) => ReadDestinations(value, context) is { } list ? c with { Destinations = list } : c, required: true)
+        .Table("pool", Pool, (c, v) => c with { Pool = v })
+        .Table("timeouts", Timeouts, (c, v) => c with { Timeouts = v })
+        .NotYetSupported("hash_key")
+        .NotYetSupported("health")
+        .NotYetSupported("circuit_breaker")
+        .NotYetSupported("retry");
+
+    public static readonly TableSchema<ProxyConfig> Root = new TableSchema<ProxyConfig>("at the top level", () => new())
+        .Table("server", Server, (c, v) => c with { Server = v })
+        .Table("admin", Admin, (c, v) => c with { Admin = v })
+        .Table("limits", Limits, (c, v) => c with { Limits = v })
+        .TableArray("listeners", Listener, (c, v) => c with { Listeners = v })
+        .TableArray("routes", Route, (c, v) => c with { Routes = v })
+        .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v });
+
+    // A list of inline tables, checked one by one, then for the same destination written twice.
+    private static List<DestinationConfig>? ReadDestinations(TomlValue value, ReadContext context)
+    {
+        if (value is TomlArray { Items.Count: 0 })
+        {
+            context.Errors.Add(value.Position, "`destinations` must list at least one destination, like { address = \"10.0.0.5:8080\" }");
+            return null;
+        }
+        if (!ValueReader.TryTableArray(context, "destinations", value, out List<TomlTable> tables)) return null;
+
+        var destinations = new List<DestinationConfig>(tables.Count);
+        var firstByEndpoint = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal);
+        foreach (TomlTable table in tables)
+        {
+            DestinationConfig destination = Destination.Read(table, context);
+            destinations.Add(destination);
+            if (destination.Port == 0) continue;    // its address was missing or wrong, and said so
+
+            // "10.0.0.5:80" and "[::1]:80" compare by address, names without regard to case.
+            string endpoint = IPAddress.TryParse(destination.Host, out IPAddress? ip)
+                ? $"{ip}:{destination.Port}"
+                : $"{destination.Host.ToLowerInvariant()}:{destination.Port}";
+            if (firstByEndpoint.TryGetValue(endpoint, out DestinationConfig? first))
+            {
+                int firstLine = context.PositionOf(first, "address").Line;
+                context.Errors.Add(context.PositionOf(destination, "address"),
+                    $"destination \"{destination.Address}\" is already listed in this cluster at line {firstLine}; list it once, with a larger weight if it should take more traffic");
+            }
+            else
+            {
+                firstByEndpoint.Add(endpoint, destination);
+            }
+        }
+        return destinations;
+    }
+
+    private static bool TryParseListen(string text, out IPEndPoint endpoint, out string problem)
+    {
+        bool parsed = EndpointParser.TryParseListen(text, out IPEndPoint? result, out problem);
+        endpoint = result ?? Placeholders.Endpoint;
+        return parsed;
+    }
+
+    // "" turns the admin listener off; anything else must be a listening address.
+    private static bool TryParseOptionalListen(string text, out IPEndPoint? endpoint, out string problem)
+    {
+        problem = "";
+        endpoint = null;
+        return text.Length == 0 || EndpointParser.TryParseListen(text, out endpoint, out problem);
+    }
+
+    private static bool TryParseDestination(string text, out (string Address, string Host, int Port) destination, out string problem)
+    {
+        bool parsed = EndpointParser.TryParseDestination(text, out string host, out int port, out problem);
+        destination = (text, host, port);
+        return parsed;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Proxy.Engine.Config.Toml;
+
+internal enum TomlScalarKind
+{
+    String,
+    Integer,
+    Float,
+    Boolean,
+    DateTime,
+}
