@@ -21,9 +21,9 @@ internal static class ConfigSchema
         new Dictionary<string, ListenerProtocol>(StringComparer.Ordinal)
         {
             ["http1"] = ListenerProtocol.Http1,
-            ["h2c"] = ListenerProtocol.H2c,
         },
-        ["h2"]);
+        // TODO(#9): h2c arrives with HTTP/2 for clients; until then a listener must not promise it.
+        ["h2c", "h2"]);
 
     private static readonly Choices<BalancerKind> Balancers = new(
         new Dictionary<string, BalancerKind>(StringComparer.Ordinal) { ["round_robin"] = BalancerKind.RoundRobin },

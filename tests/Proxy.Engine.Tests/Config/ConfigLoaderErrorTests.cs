@@ -275,13 +275,13 @@ public sealed class ConfigLoaderErrorTests
     public void LoadText_UnknownProtocol_SuggestsTheClosest()
     {
         AssertSingleError(Load(Listener + "\nprotocols = [\"http1\", \"http2\"]"), 4, 23,
-            "`protocols` entry \"http2\" is not one of: \"http1\", \"h2c\"; did you mean \"http1\"?");
+            "`protocols` entry \"http2\" is not one of: \"http1\"; did you mean \"http1\"?");
     }
 
     [Theory]
     [InlineData("[]", 13, "`protocols` must list at least one protocol")]
-    [InlineData("[\"h2c\", \"h2c\"]", 21, "`protocols` lists \"h2c\" twice")]
-    [InlineData("[\"h2\"]", 14, "`protocols` entry \"h2\" is not supported yet by this version; use \"http1\", \"h2c\", or upgrade")]
+    [InlineData("[\"http1\", \"http1\"]", 23, "`protocols` lists \"http1\" twice")]
+    [InlineData("[\"h2\"]", 14, "`protocols` entry \"h2\" is not supported yet by this version; use \"http1\", or upgrade")]
     [InlineData("[1]", 14, "`protocols` entries must be strings, not an integer")]
     [InlineData("\"h2c\"", 13, "`protocols` must be an array, not a string")]
     public void LoadText_BadProtocolList_SaysWhatIsWrong(string protocols, int column, string message)

@@ -27,7 +27,7 @@ public sealed class ConfigLoaderTests
         ListenerConfig listener = Assert.Single(config.Listeners);
         Assert.Equal("web", listener.Name);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 8080), listener.Listen);
-        Assert.Equal([ListenerProtocol.Http1, ListenerProtocol.H2c], listener.Protocols);
+        Assert.Equal([ListenerProtocol.Http1], listener.Protocols);
 
         RouteConfig route = Assert.Single(config.Routes);
         Assert.Equal("api-v1", route.Name);
@@ -64,6 +64,7 @@ public sealed class ConfigLoaderTests
         Assert.Null(result.Config);
         Assert.Equal(
             [
+                "test.toml:25:23: `protocols` entry \"h2c\" is not supported yet by this version; use \"http1\", or upgrade",
                 "test.toml:34:1: `methods` in [[routes]] is not supported yet by this version; remove it or upgrade",
                 "test.toml:35:1: `headers` in [[routes]] is not supported yet by this version; remove it or upgrade",
                 "test.toml:36:1: `query` in [[routes]] is not supported yet by this version; remove it or upgrade",
