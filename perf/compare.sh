@@ -23,6 +23,7 @@ readonly ALL_TARGETS=(direct nginx haproxy proxy)
 readonly PROXY_TARGETS=(nginx haproxy proxy)   # the ones compared with each other
 readonly REFERENCES=(nginx haproxy)            # what the ratios are relative to
 readonly BODY_SIZE=1024
+readonly NOISE_LIMIT=10     # % of a core taken by others or by the hypervisor before a run is called noisy
 
 MODE=h1
 ONLY="direct,nginx,haproxy,proxy"
@@ -587,6 +588,9 @@ report() {
         cpu=$(median_of "$target" cpu); busy=$(median_of "$target" busy); errors=$(median_of "$target" errors)
         others=$(median_of "$target" others); steal=$(median_of "$target" steal)
         flag=""; [ "$errors" -eq 0 ] || flag=" (ERRORS)"
+        if awk -v o="$others" -v s="$steal" -v l="$NOISE_LIMIT" 'BEGIN { exit !(o > l || s > l) }'; then
+          notes+=("warning: $target ran on a busy machine (others $(printf '%.0f' "$others")%, steal $(printf '%.0f' "$steal")%): its figures are not comparable with a quiet run")
+        fi
         rows+=("$target$flag|$(printf '%.0f|%.0f|%.0f|%.1f|%.0f%%' "$rps" "$p50" "$p99" "$cpu" "$busy")|$errors|$(printf '%.0f%%|%.0f%%' "$others" "$steal")|$(cpu_of "$target")") ;;
       *) rows+=("$target (${STATE_OF[$target]:-not run})|-|-|-|-|-|-|-|-|-")
          notes+=("$target ${STATE_OF[$target]:-not run}: ${NOTE_OF[$target]:-}") ;;
