@@ -81,7 +81,7 @@ public sealed class HostTests
     public async Task Demo_AnswersFromBothBuiltInOriginsInTurn()
     {
         await using ProxyProcess demo = ProxyProcess.Start("demo", "--port", "0");
-        string proxyLine = await demo.WaitForLineAsync(l => l.TrimStart().StartsWith("proxy ", StringComparison.Ordinal), Patience);
+        string proxyLine = await demo.WaitForLineAsync(l => l.TrimStart().StartsWith("proxy ", StringComparison.Ordinal) && l.Contains("http://", StringComparison.Ordinal), Patience);
         var url = new Uri(proxyLine.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
         var origins = new List<string>();

@@ -68,8 +68,13 @@ public sealed class RawHttp : IDisposable
         }
         else
         {
-            while (await FillAsync()) body.Write(_buffer, _start, _end - _start);
-            _start = _end;
+            // Delimited by the close: what is already buffered, then everything until end of stream.
+            do
+            {
+                body.Write(_buffer, _start, _end - _start);
+                _start = _end;
+            }
+            while (await FillAsync());
         }
         return response with { Body = body.ToArray() };
     }

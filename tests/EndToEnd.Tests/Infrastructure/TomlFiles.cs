@@ -18,6 +18,9 @@ public sealed class TomlFiles : IDisposable
         workers = 1
         shutdown_timeout = "10s"
 
+        [limits]
+        max_request_body = "1GiB"
+
         [admin]
         listen = "127.0.0.1:{adminPort}"
 
