@@ -196,28 +196,14 @@ public sealed class ActiveProber : IDisposable
                 return;
             }
 
-            _ = AwaitAsync(pending, attempt, cancellation);
-        }
-
-        private async Task AwaitAsync(ValueTask<ProbeResult> pending, int attempt, CancellationTokenSource cancellation)
-        {
-            ProbeResult result;
-            try
-            {
-                result = await pending.ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Cancelled after a timeout (then ignored) or a broken probe: either way, a failed probe.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                result = ProbeResult.Failed(RequestOutcome.InvalidResponse);
-            }
-            finally
-            {
-                cancellation.Dispose();
-            }
-
-            Settle(attempt, result, timedOut: false);
+            // ExecuteSynchronously: the result is settled on the thread that completed the probe, with no hop to the
+            // thread pool (and deterministically in tests, whatever synchronization context they run under).
+            pending.AsTask().ContinueWith(
+                static (task, state) => ((PendingProbe)state!).Complete(task),
+                new PendingProbe(this, attempt, cancellation),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         private void OnTimeout()
@@ -234,7 +220,7 @@ public sealed class ActiveProber : IDisposable
         }
 
         /// <summary>Ends probe <paramref name="attempt"/> with <paramref name="result"/> unless it already ended; schedules the next.</summary>
-        private void Settle(int attempt, ProbeResult result, bool timedOut)
+        internal void Settle(int attempt, ProbeResult result, bool timedOut)
         {
             CancellationTokenSource? cancellation;
             lock (_sync)
@@ -266,6 +252,29 @@ public sealed class ActiveProber : IDisposable
             {
                 // The probe finished and disposed it in the meantime: nothing left to cancel.
             }
+        }
+    }
+
+    /// <summary>A probe that did not complete at once: what its completion needs to settle it.</summary>
+    private sealed class PendingProbe(ProbeLoop loop, int attempt, CancellationTokenSource cancellation)
+    {
+        public void Complete(Task<ProbeResult> task)
+        {
+            cancellation.Dispose();
+            ProbeResult result;
+            if (task.IsCompletedSuccessfully)
+            {
+                result = task.Result;
+            }
+            else
+            {
+                // Cancelled after a timeout (then ignored anyway) or a broken probe: either way, a failed probe. Reading
+                // Exception marks it observed, so it never surfaces as an unobserved task exception.
+                _ = task.Exception;
+                result = ProbeResult.Failed(RequestOutcome.InvalidResponse);
+            }
+
+            loop.Settle(attempt, result, timedOut: false);
         }
     }
 }
