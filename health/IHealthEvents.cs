@@ -1,9 +1,10 @@
 namespace Proxy.Health;
 
 /// <summary>
-/// State changes of health, for logs and metrics: each change is raised exactly once, by the thread that made it,
-/// while the cluster's transition lock is held, so changes of one cluster arrive in the order they happened.
-/// Implementations must be quick, must not block or throw, and must not call back into health's mutating members.
+/// State changes of health, for logs and metrics: each change is raised exactly once, by the thread that made it.
+/// Changes of a <see cref="ClusterHealth"/> are raised while its transition lock is held, so they arrive in the order
+/// they happened; <see cref="RetryBudgetExhausted"/> is raised lock-free. Implementations must be quick, must not block
+/// or throw, and must not call back into health's mutating members.
 /// <see cref="NullHealthEvents"/> ignores everything; <see cref="LoggingHealthEvents"/> logs and forwards.
 /// </summary>
 public interface IHealthEvents
