@@ -1,1 +1,0 @@
-namespace Proxy.Health.Tests;
