@@ -1,3 +1,4 @@
+using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
@@ -70,7 +71,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     }
 
     /// <summary>Reads and forwards one request; false when the connection should close.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<bool> ServeOneRequestAsync()
     {
         ClientLimits limits = _server.Limits;
@@ -152,7 +153,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     }
 
     /// <summary>Sends one of the proxy's own responses; the outcome says whether the connection may go on.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<ExchangeOutcome> AnswerAsync(int status, bool close)
     {
         Output.Write(CannedResponses.For(status, close));
@@ -161,7 +162,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     }
 
     /// <summary>Flushes the client's pipe; false when the client is gone.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<bool> FlushAsync()
     {
         try

@@ -1,3 +1,4 @@
+using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
@@ -25,7 +26,7 @@ internal sealed class BodyCopier
     public long BytesCopied { get; private set; }
 
     /// <summary>Copies exactly <paramref name="length"/> bytes.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<CopyResult> CopyExactAsync(PipeReader source, PipeWriter destination, long length, long idleTimeoutMs)
     {
         BytesCopied = 0;
@@ -62,7 +63,7 @@ internal sealed class BodyCopier
     /// for a close-delimited receiver. Trailers go through only when re-encoding. Stops with
     /// <see cref="CopyResult.TooLarge"/> once more than <paramref name="maxBytes"/> of data went through.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<CopyResult> CopyChunkedAsync(PipeReader source, PipeWriter destination, bool reencode,
         ChunkedLimits limits, long maxBytes, long idleTimeoutMs)
     {
@@ -101,7 +102,7 @@ internal sealed class BodyCopier
     /// Copies until the source closes: a close-delimited upstream body, sent on as chunks
     /// (<paramref name="asChunks"/>) or bare.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<CopyResult> CopyUntilCloseAsync(PipeReader source, PipeWriter destination, bool asChunks, long idleTimeoutMs)
     {
         BytesCopied = 0;
@@ -192,7 +193,7 @@ internal sealed class BodyCopier
     }
 
     /// <summary>Flushes; false when the receiving side is gone.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<bool> FlushAsync(PipeWriter destination, long idleTimeoutMs)
     {
         try

@@ -1,3 +1,4 @@
+using Proxy.Engine.Async;
 using System.Runtime.CompilerServices;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Server;
@@ -12,7 +13,7 @@ internal sealed partial class Http1Forwarder
     /// Writes the rewritten head and streams the body. The head is not flushed on its own when a body follows:
     /// it leaves with the first body bytes.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<RequestSendResult> SendRequestAsync(UpstreamConnection upstream, RequestHead request,
         ClientLimits limits, Cluster cluster)
     {
@@ -43,7 +44,7 @@ internal sealed partial class Http1Forwarder
         };
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private static async ValueTask<CopyResult> FlushUpstreamAsync(UpstreamConnection upstream)
     {
         try

@@ -1,3 +1,4 @@
+using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
@@ -14,7 +15,7 @@ internal sealed partial class Http1Forwarder
     /// Reads response heads until a final one: interim (1xx) ones are passed to HTTP/1.1 clients on the way.
     /// <c>receivedAny</c> says whether the upstream sent any byte, which decides if a request may be re-sent.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<(ResponseHeadResult Result, bool ReceivedAny)> ReceiveResponseHeadAsync(
         UpstreamConnection upstream, RequestHead request, ResponseHead response, Cluster cluster)
     {
@@ -86,7 +87,7 @@ internal sealed partial class Http1Forwarder
         request.Version == HttpVersion.Http11 && !(response.StatusCode == 100 && request.ExpectContinue);
 
     /// <summary>Writes the client's response head and streams the body; releases the upstream connection.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<ExchangeOutcome> RelayResponseAsync(UpstreamConnection upstream, RequestHead request,
         ResponseHead response, bool requestComplete, Cluster cluster)
     {
@@ -133,7 +134,7 @@ internal sealed partial class Http1Forwarder
         };
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<CopyResult> FlushHeadOnlyAsync() =>
         await _client.FlushAsync().ConfigureAwait(false) ? CopyResult.Completed : CopyResult.DestinationFailed;
 }

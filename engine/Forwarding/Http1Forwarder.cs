@@ -1,3 +1,4 @@
+using Proxy.Engine.Async;
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -32,7 +33,7 @@ internal sealed partial class Http1Forwarder
     }
 
     /// <summary>Forwards <paramref name="request"/>, whose head has been consumed from the client's pipe.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<ExchangeOutcome> ForwardAsync(RequestHead request, ClientLimits limits)
     {
         if (request.Method == KnownMethod.Connect) return await _client.AnswerAsync(405, close: true).ConfigureAwait(false);
@@ -73,7 +74,7 @@ internal sealed partial class Http1Forwarder
     /// <summary>Cuts the upstream connection in use, if any (a timeout or shutdown aborted the exchange).</summary>
     public void AbortUpstream() => Volatile.Read(ref _upstream)?.Close();
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<ExchangeOutcome> ExchangeAsync(RequestHead request, ClientLimits limits, Cluster cluster, Destination destination)
     {
         var (status, upstream) = await destination.Pool.AcquireAsync().ConfigureAwait(false);
