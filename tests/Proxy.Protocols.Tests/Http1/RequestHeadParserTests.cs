@@ -420,6 +420,15 @@ public class RequestHeadParserTests
     }
 
     [Fact]
+    public void TryParse_FieldLinesFillingTheLimitExactly_RejectsWhenBlankLineDoesNotFit()
+    {
+        string head = Padded(Get("X-Pad: "), 514);
+        Assert.Equal(512, head.LastIndexOf("\r\n\r\n", StringComparison.Ordinal) + 2);
+
+        Assert.Equal(RejectReason.HeadTooLarge, HeadParserHarness.ForRequests(new HeadLimits(512, 10, 512)).RejectsAllWays(head));
+    }
+
+    [Fact]
     public void TryParse_UnfinishedHeadOverLimit_RejectsBeforeBlankLine()
     {
         var head = new RequestHead(new HeadLimits(512, 100, 512));
