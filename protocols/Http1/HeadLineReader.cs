@@ -14,7 +14,7 @@ namespace Proxy.Protocols.Http1;
 /// A head that arrives in pieces is offered again from its first byte each time. Rather than re-parse it, the
 /// reader keeps the complete lines already read in <see cref="MessageHead.Raw"/> and, when the new input starts
 /// with exactly those bytes (one vectorised compare), continues after them; so a 16 KiB head arriving a byte
-/// at a time costs one compare and one LF search of the unfinished line per call, not a full parse. Any other
+/// at a time costs one compare, and one copy and LF search of the unfinished line, per call, not a full parse. Any other
 /// input, or a head whose last parse completed or threw, starts over from a reset head.
 /// </remarks>
 internal ref struct HeadLineReader
