@@ -40,7 +40,7 @@ public class ChunkedEncoderTests
     }
 
     [Fact]
-    public void WriteLastChunkTrailersAndEnd_WriteTheTerminatingSection()
+    public void WriteLastChunk_FollowedByTrailerAndEnd_WritesTerminatingSection()
     {
         var writer = new ArrayBufferWriter<byte>();
 

@@ -51,7 +51,7 @@ public class ContentLengthTests
     [InlineData("5, 6, x", RejectReason.InvalidContentLength)]
     [InlineData("x", RejectReason.InvalidContentLength)]
     [InlineData("5", RejectReason.None)]
-    public void Parse_TellsMalformedFromConflicting(string value, RejectReason reason)
+    public void Parse_InvalidValues_TellsMalformedFromConflicting(string value, RejectReason reason)
     {
         Assert.Equal(reason, ContentLength.Parse(Bytes(value), out _));
     }

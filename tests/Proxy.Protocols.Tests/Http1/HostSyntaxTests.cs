@@ -53,7 +53,7 @@ public class HostSyntaxTests
     [InlineData("1.2.3.4.5", false)]
     [InlineData("1..3.4", false)]
     [InlineData("1.2.3.", false)]
-    public void IsIPv4_DottedQuads(string address, bool valid)
+    public void IsIPv4_DottedQuad_TrueOnlyForFourOctetsUpTo255WithoutLeadingZeros(string address, bool valid)
     {
         Assert.Equal(valid, HostSyntax.IsIPv4(Bytes(address)));
     }
@@ -66,7 +66,7 @@ public class HostSyntaxTests
     [InlineData("[::1]", true, false)]
     [InlineData("example.com:65535", false, true)]
     [InlineData("example.com:65536", false, false)]
-    public void IsValidAuthority_PortRules(string authority, bool requirePort, bool valid)
+    public void IsValidAuthority_PortPresenceAndRange_DecideValidity(string authority, bool requirePort, bool valid)
     {
         Assert.Equal(valid, HostSyntax.IsValidAuthority(Bytes(authority), requirePort));
     }
