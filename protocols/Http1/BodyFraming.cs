@@ -5,7 +5,7 @@ public enum BodyFraming : byte
 {
     /// <summary>No body at all (a request without Content-Length or Transfer-Encoding; a response to HEAD, 1xx, 204, 304).</summary>
     None,
-    /// <summary>Exactly <c>ContentLength</c> bytes follow the head.</summary>
+    /// <summary>Exactly <c>ContentLength</c> bytes follow the head; "Content-Length: 0" is framed so too, with length 0, not as <see cref="None"/>.</summary>
     ContentLength,
     /// <summary>Chunked transfer coding: read with <see cref="ChunkedDecoder"/>.</summary>
     Chunked,

@@ -78,6 +78,8 @@ public abstract class MessageHead
         Framing = BodyFraming.None;
         ContentLength = -1;
         KeepAlive = false;
+        IsPartial = false;
+        LeadingEmptyLineBytes = 0;
     }
 
     /// <summary>Writable view of the whole buffer, for the parser that copies the head in.</summary>
@@ -85,6 +87,15 @@ public abstract class MessageHead
 
     /// <summary>Writable field table, for the parser.</summary>
     internal Span<HeaderField> Fields => _fields;
+
+    /// <summary>
+    /// True after a parse returned false: <see cref="Raw"/> holds the complete lines read so far, and the next parse
+    /// continues after them if its input still starts with the same bytes (see <see cref="HeadLineReader"/>).
+    /// </summary>
+    internal bool IsPartial { get; set; }
+
+    /// <summary>Bytes of empty lines skipped before the start line (RFC 9112 §2.2), which are not part of <see cref="Raw"/>.</summary>
+    internal int LeadingEmptyLineBytes { get; set; }
 
     /// <summary>A slice of the buffer by offset and length.</summary>
     protected ReadOnlySpan<byte> Slice(int start, int length) => _buffer.AsSpan(start, length);

@@ -26,7 +26,7 @@ public sealed class RequestHead : MessageHead
 
     /// <summary>
     /// The path to forward, starting with '/' (or "*" for asterisk-form): for origin-form the target up to '?',
-    /// for absolute-form the path part after the authority ("/" when empty).
+    /// for absolute-form the path part after the authority ("/" when empty). Empty for CONNECT's authority-form.
     /// </summary>
     public ReadOnlySpan<byte> Path => Slice(_pathStart, _pathLength);
 
