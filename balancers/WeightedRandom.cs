@@ -3,7 +3,7 @@ namespace Proxy.Balancers;
 /// <summary>
 /// A random destination, each with probability weight / sum of weights ("random"). Uniform sets cost one random
 /// number; weighted sets use Vose's alias method in integers (built once per available set, O(N)), so a pick is
-/// O(1): two random numbers and one comparison, exact proportions, no search. Lock-free, allocation-free;
+/// O(1): one random number, one division and one comparison, exact proportions, no search. Lock-free, allocation-free;
 /// thread-safe as far as the injected <see cref="IRandomSource"/> is.
 /// </summary>
 public sealed class WeightedRandom : IBalancer
@@ -23,9 +23,15 @@ public sealed class WeightedRandom : IBalancer
     {
         if (available.Length < 2) return available.Length - 1;
         AliasTable table = _tables.Get(available);
-        int column = _random.NextInt32(available.Length);
-        if (table.Thresholds is not { } thresholds) return column;
-        return _random.NextInt64(table.TotalWeight) < thresholds[column] ? column : table.Aliases[column];
+        if (table.Thresholds is not { } thresholds) return _random.NextInt32(available.Length);
+
+        // One draw over all N × W cells: a division is cheaper than a second random number. (N × W overflows a
+        // long only past tens of thousands of destinations at weights near int.MaxValue; the build then throws.)
+        long total = table.TotalWeight;
+        long cell = _random.NextInt64(table.CellCount);
+        int column = (int)(cell / total);
+        long height = cell - (column * total);
+        return height < thresholds[column] ? column : table.Aliases[column];
     }
 
     /// <inheritdoc/>
@@ -40,6 +46,8 @@ public sealed class WeightedRandom : IBalancer
     /// </summary>
     private sealed record AliasTable(long[]? Thresholds, int[] Aliases, long TotalWeight)
     {
+        public long CellCount { get; } = checked(Aliases.Length * TotalWeight);
+
         public static AliasTable Build(DestinationState[] members)
         {
             int count = members.Length;

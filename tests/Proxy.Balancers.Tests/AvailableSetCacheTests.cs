@@ -19,6 +19,52 @@ public class AvailableSetCacheTests
     }
 
     [Fact]
+    public void Get_SameArrayAfterGarbageCollections_StillHitsWithoutBuilding()
+    {
+        int builds = 0;
+        var cache = new AvailableSetCache<object>(_ => { builds++; return new object(); });
+        DestinationState[] set = Destinations.Equal(64);
+        object first = cache.Get(set);
+
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            Assert.Same(first, cache.Get(set));
+            Assert.Same(first, cache.Get(set));
+        }
+
+        Assert.Equal(1, builds);
+    }
+
+    [Fact]
+    public void Get_NewArrayWithSameDestinationsAtAnotherAddress_HitsWithoutBuilding()
+    {
+        int builds = 0;
+        var cache = new AvailableSetCache<object>(_ => { builds++; return new object(); });
+        DestinationState[] set = Destinations.Equal(8);
+        cache.Get(set);
+
+        DestinationState[] rebuilt = [.. set];
+        cache.Get(rebuilt);
+        cache.Get(set);
+
+        Assert.Equal(1, builds);
+    }
+
+    [Fact]
+    public void Get_SameArrayShorterSpan_Rebuilds()
+    {
+        int builds = 0;
+        var cache = new AvailableSetCache<object>(_ => { builds++; return new object(); });
+        DestinationState[] set = Destinations.Equal(8);
+        cache.Get(set);
+
+        cache.Get(set.AsSpan(0, 7));
+
+        Assert.Equal(2, builds);
+    }
+
+    [Fact]
     public void Get_SameDestinationsInAnotherOrder_Rebuilds()
     {
         int builds = 0;

@@ -114,6 +114,22 @@ public class PeakEwmaTests
         Assert.Equal(0, balancer.Pick(set, default));
     }
 
+    [Fact]
+    public void Pick_TimestampSupplied_UsedInsteadOfClock()
+    {
+        var clock = new ManualTimeProvider();
+        DestinationState[] set = NewSet(clock, 2);
+        Finish(set[0], clock, TimeSpan.FromMilliseconds(10));
+        Finish(set[1], clock, TimeSpan.FromSeconds(1));
+        set[0].OnRequestStart(); // busy, so its estimate does not decay: costs 10 ms × 2
+        var balancer = new PeakEwma(new ScriptedRandomSource(0, 0), clock, DefaultLatency);
+        long fiveMinutesLater = clock.GetTimestamp() + ManualTimeProvider.Ticks(TimeSpan.FromMinutes(5));
+
+        // By the clock, idle b still costs 1 s; by the supplied time it has decayed to 1 s × e^-30.
+        Assert.Equal(0, balancer.Pick(set, default));
+        Assert.Equal(1, balancer.Pick(set, new PickContext(default, fiveMinutesLater)));
+    }
+
     private static DestinationStateOptions Options(ManualTimeProvider clock) => new() { TimeProvider = clock, LatencyDecayTime = Tau };
 
     private static DestinationState[] NewSet(ManualTimeProvider clock, int count) =>

@@ -31,7 +31,7 @@ public class WeightedRandomTests
         {
             for (int height = 0; height < total; height++)
             {
-                random.Enqueue(column, height);
+                random.Enqueue((column * total) + height);
                 counts[balancer.Pick(set, default)]++;
             }
         }
