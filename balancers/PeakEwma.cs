@@ -7,7 +7,7 @@ namespace Proxy.Balancers;
 /// at once, faster ones blend in over <see cref="DestinationStateOptions.LatencyDecayTime"/>, and it decays while
 /// a destination is unused so a once-slow destination is tried again. A destination that has never answered
 /// counts as <see cref="BalancerOptions.DefaultLatency"/>. A tie goes to the first draw.
-/// O(1): one clock read (none when <see cref="PickContext.Timestamp"/> is supplied), two random numbers, two estimates (at most two <see cref="Math.Exp"/>); lock-free,
+/// O(1): one clock read (none when <see cref="PickContext.Timestamp"/> is supplied), one random number, two estimates (at most two <see cref="Math.Exp"/>); lock-free,
 /// allocation-free; thread-safe as far as the injected random source and clock are.
 /// </summary>
 public sealed class PeakEwma : IBalancer

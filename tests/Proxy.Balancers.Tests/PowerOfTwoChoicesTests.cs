@@ -15,7 +15,7 @@ public class PowerOfTwoChoicesTests
         {
             for (int second = 0; second < Count - 1; second++)
             {
-                random.Enqueue(first, second);
+                random.Enqueue((first * (Count - 1)) + second);
                 (int a, int b) = PowerOfTwoChoices.DrawTwo(random, Count);
                 Assert.NotEqual(a, b);
                 pairs[(Math.Min(a, b), Math.Max(a, b))] = pairs.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b))) + 1;
@@ -39,7 +39,7 @@ public class PowerOfTwoChoicesTests
         {
             for (int second = 0; second < set.Length - 1; second++)
             {
-                random.Enqueue(first, second);
+                random.Enqueue((first * (set.Length - 1)) + second);
                 int other = second >= first ? second + 1 : second;
                 int chosen = balancer.Pick(set, default);
 
@@ -54,11 +54,12 @@ public class PowerOfTwoChoicesTests
     {
         DestinationState[] set = Destinations.Equal(3);
 
-        Assert.Equal(2, new PowerOfTwoChoices(new ScriptedRandomSource(2, 0)).Pick(set, default));
+        // Pair 4 of 3 × 2: first draw 4 / 2 = 2, second 4 % 2 = 0.
+        Assert.Equal(2, new PowerOfTwoChoices(new ScriptedRandomSource(4)).Pick(set, default));
     }
 
     [Fact]
-    public void Pick_TwoDestinations_DrawsOnlyOnce()
+    public void Pick_TwoDestinations_OneRandomNumber()
     {
         DestinationState[] set = Destinations.Equal(2);
         Destinations.StartRequests(set[0], 1);
