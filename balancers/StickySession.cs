@@ -44,7 +44,8 @@ public sealed class StickySession : IBalancer
             int pinned = _tables.Get(available).Find(available, key);
             if (pinned >= 0) return pinned;
         }
-        return _fallback.Pick(available, default);
+        // The cookie is no key for the fallback; the time is still useful to it (peak_ewma).
+        return _fallback.Pick(available, new PickContext(default, context.Timestamp));
     }
 
     /// <inheritdoc/>

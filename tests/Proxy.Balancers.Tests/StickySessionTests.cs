@@ -37,11 +37,12 @@ public class StickySessionTests
         var balancer = new StickySession(fallback);
         byte[] cookie = all[0].StickyId.ToArray();
 
-        int chosen = balancer.Pick(withoutFirst, new PickContext(cookie));
+        int chosen = balancer.Pick(withoutFirst, new PickContext(cookie, 12345));
 
         Assert.Same(all[2], withoutFirst[chosen]);
         Assert.False(StickySession.IsPinned(cookie, withoutFirst[chosen]));
         Assert.False(fallback.SawKey);
+        Assert.Equal(12345, fallback.LastTimestamp);
     }
 
     [Fact]

@@ -7,10 +7,13 @@ internal sealed class FixedBalancer(int index) : IBalancer
 
     public bool SawKey { get; private set; }
 
+    public long LastTimestamp { get; private set; }
+
     public int Pick(ReadOnlySpan<DestinationState> available, in PickContext context)
     {
         Calls++;
         SawKey |= !context.Key.IsEmpty;
+        LastTimestamp = context.Timestamp;
         return available.IsEmpty ? -1 : Math.Min(index, available.Length - 1);
     }
 }
