@@ -1,8 +1,9 @@
 using Proxy.Balancers.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Proxy.Balancers.Tests;
 
-public class PeakEwmaTests
+public class PeakEwmaTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Tau = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DefaultLatency = TimeSpan.FromMilliseconds(30);
@@ -70,6 +71,7 @@ public class PeakEwmaTests
         // Phase 3: b is fast again. Within a minute it is back to a fair share.
         simulation.Run(TimeSpan.FromSeconds(60), _ => TimeSpan.FromMilliseconds(10));
         double[] recovered = simulation.Run(TimeSpan.FromSeconds(30), _ => TimeSpan.FromMilliseconds(10));
+        output.WriteLine($"b's share: healthy {healthy[1]:P2}, slow {slow[1]:P3}, recovered {recovered[1]:P2}");
         Assert.InRange(recovered[1], 0.3, 0.7);
     }
 
