@@ -1,6 +1,9 @@
 namespace Proxy.Balancers;
 
-/// <summary>Each destination in turn, ignoring weights. Lock-free: one interlocked increment per pick.</summary>
+/// <summary>
+/// Each destination in turn, ignoring weights ("round_robin"). Lock-free, allocation-free: one interlocked
+/// increment per pick. A change of the available set continues the rotation from wherever the counter is.
+/// </summary>
 public sealed class RoundRobin : IBalancer
 {
     private uint _next = uint.MaxValue;

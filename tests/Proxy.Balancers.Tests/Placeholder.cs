@@ -1,1 +1,0 @@
-namespace Proxy.Balancers.Tests;
