@@ -59,7 +59,7 @@ internal sealed class AdminServer
                 if (_stopping) return;
                 continue;
             }
-            _ = ServeAsync(SocketConnection.Create(client, TransportOptions.Pipe, TransportOptions.Client, name: "admin"));
+            _ = ServeAsync(SocketConnection.Create(client, TransportOptions.Pipe, TransportOptions.Client(releaseIdleBuffers: true), name: "admin"));
         }
     }
 

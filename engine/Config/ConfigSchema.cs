@@ -31,7 +31,8 @@ internal static class ConfigSchema
 
     private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
         .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
-        .Duration("shutdown_timeout", allowZero: true, (c, v) => c with { ShutdownTimeout = v });
+        .Duration("shutdown_timeout", allowZero: true, (c, v) => c with { ShutdownTimeout = v })
+        .Boolean("release_idle_buffers", (c, v) => c with { ReleaseIdleBuffers = v });
 
     private static readonly TableSchema<AdminConfig> Admin = new TableSchema<AdminConfig>("in [admin]", () => new())
         .Parsed<AdminConfig, IPEndPoint?>("listen", TryParseOptionalListen, (c, v) => c with { Listen = v })

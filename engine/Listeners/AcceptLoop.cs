@@ -63,7 +63,7 @@ internal sealed class AcceptLoop
                 continue;
             }
             client.NoDelay = true;
-            var transport = SocketConnection.Create(client, TransportOptions.Pipe, TransportOptions.Client, name: "client");
+            var transport = SocketConnection.Create(client, TransportOptions.Pipe, _server.ClientTransport, name: "client");
             var connection = new Http1ClientConnection(transport, _server, secure: false);
             _ = RunConnectionAsync(connection);
         }

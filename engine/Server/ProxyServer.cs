@@ -28,7 +28,8 @@ public sealed class ProxyServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Config = config;
-        _context = new ServerContext(new ClientLimits(config.Limits), loggerFactory.CreateLogger("proxy"));
+        _context = new ServerContext(new ClientLimits(config.Limits), loggerFactory.CreateLogger("proxy"),
+            TransportOptions.Client(config.Server.ReleaseIdleBuffers));
         _compiler = new SnapshotCompiler(_context.Heartbeat);
         _connectionLimit = new ConnectionLimiter(config.Limits.MaxConnections);
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
+using Pipelines.Sockets.Unofficial;
+using Proxy.Engine.Connections;
 using Proxy.Engine.Metrics;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Timeouts;
@@ -19,9 +21,10 @@ internal sealed class ServerContext
     private ClientLimits _limits;
     private int _draining;
 
-    public ServerContext(ClientLimits limits, ILogger logger)
+    public ServerContext(ClientLimits limits, ILogger logger, SocketConnectionOptions clientTransport)
     {
         _limits = limits;
+        ClientTransport = clientTransport;
         Logger = logger;
         Heartbeat = new Heartbeat(Heartbeat.DefaultInterval);
         ResponseHeads = new DefaultObjectPool<ResponseHead>(
@@ -35,6 +38,9 @@ internal sealed class ServerContext
     public ConnectionSet Connections { get; } = new();
     public ObjectPool<ResponseHead> ResponseHeads { get; }
     public ILogger Logger { get; }
+
+    /// <summary>How client sockets are wrapped (see <see cref="TransportOptions.Client"/>).</summary>
+    public SocketConnectionOptions ClientTransport { get; }
 
     public ClientLimits Limits => Volatile.Read(ref _limits);
     public void PublishLimits(ClientLimits limits) => Volatile.Write(ref _limits, limits);

@@ -106,4 +106,21 @@ public sealed class KeepAliveTests
             Assert.Equal(path, await client.GetStringAsync(path));
         }
     }
+
+    [Fact]
+    public async Task ReleaseIdleBuffers_KeepAliveAndPipeliningStillWork()
+    {
+        await using var origin = new TestOrigin(r => OriginResponse.Text(r.Target));
+        var config = TestConfigs.OneCluster(origin);
+        config = config with { Server = config.Server with { ReleaseIdleBuffers = true } };
+        await using var proxy = InProcessProxy.Start(config);
+        using var raw = new RawHttp(proxy.EndPoint);
+
+        await raw.SendAsync("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("/a", (await raw.ReadResponseAsync()).BodyText);
+        Assert.Equal("/b", (await raw.ReadResponseAsync()).BodyText);
+        await Task.Delay(100);
+        await raw.SendAsync("GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.Equal("/c", (await raw.ReadResponseAsync()).BodyText);
+    }
 }

@@ -13,6 +13,11 @@ internal static class TableSchemaKeys
         schema.Key(name, (record, value, context) =>
             ValueReader.TryInteger(context, name, value, min, max, out long number) ? apply(record, (int)number) : record);
 
+    public static TableSchema<T> Boolean<T>(this TableSchema<T> schema, string name, Func<T, bool, T> apply)
+        where T : class =>
+        schema.Key(name, (record, value, context) =>
+            ValueReader.TryBoolean(context, name, value, out bool flag) ? apply(record, flag) : record);
+
     /// <summary>A string; <paramref name="check"/> returns a problem ("must start with '/'") or null.</summary>
     public static TableSchema<T> String<T>(this TableSchema<T> schema, string name, Func<T, string, T> apply, Func<string, string?>? check = null, bool required = false)
         where T : class =>

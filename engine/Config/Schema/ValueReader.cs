@@ -32,6 +32,18 @@ internal static class ValueReader
         return true;
     }
 
+    public static bool TryBoolean(ReadContext context, string key, TomlValue value, out bool flag)
+    {
+        flag = false;
+        if (value is not TomlScalar { Kind: TomlScalarKind.Boolean, Value: bool parsed })
+        {
+            WrongType(context, key, "true or false", value);
+            return false;
+        }
+        flag = parsed;
+        return true;
+    }
+
     public static bool TryInteger(ReadContext context, string key, TomlValue value, long min, long max, out long number)
     {
         number = 0;

@@ -16,6 +16,15 @@ public sealed class ConfigLoaderErrorTests
     }
 
     [Fact]
+    public void LoadText_BooleanKeyGivenAString_SaysTrueOrFalse()
+    {
+        AssertSingleError(LoadWithListener("""
+            [server]
+            release_idle_buffers = "yes"
+            """), 2, 24, "`release_idle_buffers` must be true or false, not a string");
+    }
+
+    [Fact]
     public void LoadText_UnclosedBracket_ReportsTheFirstErrorOfEachLineOnly()
     {
         ConfigLoadResult result = LoadWithListener("""
@@ -71,7 +80,7 @@ public sealed class ConfigLoaderErrorTests
         Assert.Equal(
             [
                 "test.toml:3:1: TOML: The key `server.workers` is already defined at (2,1) with `workers = 1` and cannot be redefined",
-                "test.toml:4:1: unknown key `colour` in [server]; expected one of: workers, shutdown_timeout",
+                "test.toml:4:1: unknown key `colour` in [server]; expected one of: workers, shutdown_timeout, release_idle_buffers",
             ],
             result.Errors.Select(error => error.ToString()));
     }
@@ -82,7 +91,7 @@ public sealed class ConfigLoaderErrorTests
         AssertSingleError(LoadWithListener("""
             [server]
             worker = 4
-            """), 2, 1, "unknown key `worker` in [server]; did you mean `workers`? (expected one of: workers, shutdown_timeout)");
+            """), 2, 1, "unknown key `worker` in [server]; did you mean `workers`? (expected one of: workers, shutdown_timeout, release_idle_buffers)");
     }
 
     [Fact]

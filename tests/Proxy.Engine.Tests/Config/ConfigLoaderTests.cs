@@ -169,6 +169,7 @@ public sealed class ConfigLoaderTests
             [server]
             workers = 4
             shutdown_timeout = "1m30s"
+            release_idle_buffers = true
 
             [admin]
             listen = "[::1]:9000"
@@ -183,7 +184,7 @@ public sealed class ConfigLoaderTests
             max_connections = 10
             """));
 
-        Assert.Equal(new ServerConfig { Workers = 4, ShutdownTimeout = TimeSpan.FromSeconds(90) }, config.Server);
+        Assert.Equal(new ServerConfig { Workers = 4, ShutdownTimeout = TimeSpan.FromSeconds(90), ReleaseIdleBuffers = true }, config.Server);
         Assert.Equal(new AdminConfig { Listen = new IPEndPoint(IPAddress.IPv6Loopback, 9000), Token = "secret" }, config.Admin);
         Assert.Equal(new LimitsConfig
         {
