@@ -66,7 +66,8 @@ internal sealed partial class Http1Forwarder
         }
         finally
         {
-            destination.State.OnRequestEnd(Stopwatch.GetTimestamp() - started);
+            long ended = Stopwatch.GetTimestamp();
+            destination.State.OnRequestEnd(ended - started, ended);
             _upstream = null;
         }
     }

@@ -61,6 +61,7 @@ public sealed class ProxyServer : IAsyncDisposable
             }
             if (Config.Admin.Listen is { } adminEndPoint)
             {
+                Bind("admin", adminEndPoint, endPoint => { ListenerSocket.EnsureFree(endPoint); return true; });
                 _admin = new AdminServer(_context, Config.Admin, Bind("admin", adminEndPoint, ListenerSocket.Open));
                 _admin.Start();
                 Log.AdminListening(_context.Logger, _admin.LocalEndPoint);
@@ -77,6 +78,7 @@ public sealed class ProxyServer : IAsyncDisposable
     private IPEndPoint OpenListener(ListenerConfig listener, int workers)
     {
         IPEndPoint first = listener.Listen;
+        Bind(listener.Name, first, endPoint => { ListenerSocket.EnsureFree(endPoint); return true; });
         for (int i = 0; i < workers; i++)
         {
             // With port 0 the first socket picks the port; the others must share that one, not pick their own.

@@ -78,6 +78,23 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task Run_PortHeldByAnotherReusePortSocket_RefusesToShareIt()
+    {
+        using var files = new TomlFiles();
+        using var other = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        other.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));     // SO_REUSEPORT, as a second proxy would set it
+        other.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        other.Listen();
+        int busy = ((IPEndPoint)other.LocalEndPoint!).Port;
+        string path = files.Write("shared.toml", TomlFiles.Basic(busy, TestConfigs.UnusedPort(), "127.0.0.1:9001"));
+
+        var (exitCode, output) = await ProxyProcess.RunToEndAsync(Patience, "run", "--config", path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("in use", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_AnswersFromBothBuiltInOriginsInTurn()
     {
         await using ProxyProcess demo = ProxyProcess.Start("demo", "--port", "0");
