@@ -5,7 +5,7 @@
 # with ratios to nginx and to HAProxy. perf/load/README.md explains the numbers and the caveats.
 #
 # Usage: perf/compare.sh [--mode h1|h2] [--only direct,nginx,haproxy,proxy] [--runs N] [--markdown]
-# Environment: DURATION (10s) WARMUP (3s) CONNECTIONS (64, h1) H2_CLIENTS (16) H2_STREAMS (10)
+# Environment: DURATION (10s) WARMUP (10s) CONNECTIONS (64, h1) H2_CLIENTS (16) H2_STREAMS (10)
 #   LOAD_CPU (0) PROXY_CPU (1) PROXY_START_TIMEOUT (300, seconds; covers a first Release build)
 #   PROXY_CMD (scripts/proxy; started as "$PROXY_CMD run --config FILE")
 #   KEEP_WORK=1 keeps the temp directory (generated configs, logs, raw load-generator output)
@@ -30,7 +30,9 @@ ONLY="direct,nginx,haproxy,proxy"
 RUNS=1
 MARKDOWN=0
 DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-3s}"
+# 10 s: the .NET proxy's JIT moves hot code through its tiers for several seconds under load (the C proxies
+# need no warm-up, but the same one costs them nothing).
+WARMUP="${WARMUP:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 H2_CLIENTS="${H2_CLIENTS:-16}"
 H2_STREAMS="${H2_STREAMS:-10}"
@@ -51,6 +53,7 @@ declare -A PID_OF=()      # target -> PID whose process tree is measured
 declare -A URL_OF=()      # target -> URL the load generator hits
 declare -A STATE_OF=()    # target -> ok | skipped | failed
 declare -A NOTE_OF=()     # target -> why it was skipped or failed
+declare -A ADMIN_OF=()    # target -> admin URL whose /admin/stats reports bytes allocated per request (ours only)
 SELECTED=()
 DURATION_S=0
 WARMUP_S=0
@@ -330,6 +333,11 @@ start_our_proxy() {
     return 0
   fi
   register_target proxy "$port" "$pid" 1 "$WORK/proxy.log"
+  ADMIN_OF[proxy]="http://127.0.0.1:$admin_port/admin/stats"
+}
+
+allocation_window() { # allocation_window ADMIN_URL: bytes allocated per request since the previous call
+  curl -s --max-time 5 "$1" | sed -nE '/"since_previous_call"/,/}/ s/.*"bytes_per_request": *([0-9.]+).*/\1/p' | head -1
 }
 
 register_target() {   # register_target NAME PORT PID READY_TIMEOUT LOG
@@ -456,6 +464,8 @@ machine_noise() { # machine_noise BASE TARGET MEASURED_TICKS: "others=N steal=N"
 measure() {       # measure TARGET RUN: one bounded load run, CPU read around it; writes a result file
   local target=$1 run=$2 base="$WORK/runs/$1.$2"
   local pid=${PID_OF[$target]}
+  local admin=${ADMIN_OF[$target]:-}
+  [ -z "$admin" ] || allocation_window "$admin" >/dev/null     # opens the window this run is measured in
   cpu_snapshot "$pid" >"$base.cpu-before"
   grep -E "^cpu($LOAD_CPU|$PROXY_CPU) " /proc/stat >"$base.stat-before"
   if ! load_run "${URL_OF[$target]}" "$DURATION_S" "$base.load"; then
@@ -464,7 +474,8 @@ measure() {       # measure TARGET RUN: one bounded load run, CPU read around it
   fi
   cpu_snapshot "$pid" >"$base.cpu-after"
   grep -E "^cpu($LOAD_CPU|$PROXY_CPU) " /proc/stat >"$base.stat-after"
-  local result ticks requests duration_us errors cpu_us busy noise
+  local result ticks requests duration_us errors cpu_us busy noise alloc=""
+  [ -z "$admin" ] || alloc=" alloc=$(allocation_window "$admin")"
   result=$(cat "$base.load.summary")
   ticks=$(cpu_delta_ticks "$base.cpu-before" "$base.cpu-after")
   requests=$(field requests "$result")
@@ -473,7 +484,7 @@ measure() {       # measure TARGET RUN: one bounded load run, CPU read around it
   cpu_us=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   busy=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v d="$duration_us" 'BEGIN { printf "%.0f", (d > 0 ? 100 * t / hz / (d / 1e6) : 0) }')
   noise=$(machine_noise "$base" "$target" "$ticks")
-  echo "rps=$(field rps "$result") p50=$(field p50_us "$result") p99=$(field p99_us "$result") cpu=$cpu_us busy=$busy $noise errors=$errors requests=$requests" >"$base.result"
+  echo "rps=$(field rps "$result") p50=$(field p50_us "$result") p99=$(field p99_us "$result") cpu=$cpu_us busy=$busy $noise errors=$errors requests=$requests$alloc" >"$base.result"
   [ "$errors" -eq 0 ] ||
     log "$target run $run: $errors errors ($(echo "$result" | grep -oE '[a-z_]+errors=[1-9][0-9]*|timeouts=[1-9][0-9]*' | tr '\n' ' '))"
   log "$target run $run: $(cat "$base.result")"
@@ -631,6 +642,11 @@ report() {
     echo
     print_table "$style" "ratio|req/s|p50|p99|CPU µs/req" "${ratio_rows[@]}"
   fi
+  for target in "${!ADMIN_OF[@]}"; do
+    [ "${STATE_OF[$target]:-}" = ok ] || continue
+    echo
+    echo "$target: $(median_of "$target" alloc) bytes allocated per request (median; GC.GetTotalAllocatedBytes over the run ÷ requests, from /admin/stats)"
+  done
   echo
   if [ ${#notes[@]} -gt 0 ]; then
     printf '%s\n' "${notes[@]}"
