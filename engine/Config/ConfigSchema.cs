@@ -105,7 +105,9 @@ internal static class ConfigSchema
         .Table("limits", Limits, (c, v) => c with { Limits = v })
         .TableArray("listeners", Listener, (c, v) => c with { Listeners = v })
         .TableArray("routes", Route, (c, v) => c with { Routes = v })
-        .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v });
+        .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v })
+        // Read by the loader (ConfigIncludes) before the schema runs; listed so it is not "unknown".
+        .Key(ConfigIncludes.Key, (config, _, _) => config);
 
     // A list of inline tables, checked one by one, then for the same destination written twice.
     private static List<DestinationConfig>? ReadDestinations(TomlValue value, ReadContext context)

@@ -21,4 +21,8 @@ public sealed record ProxyConfig
     public IReadOnlyList<ClusterConfig> Clusters { get; init; } = [];
     /// <summary>The file this was loaded from, or a name such as "(embedded default)".</summary>
     public string SourcePath { get; init; } = "";
+    /// <summary>Every file read, the main one first, then included ones in merge order: what a reload watches.</summary>
+    public IReadOnlyList<string> SourceFiles { get; init; } = [];
+    /// <summary>SHA-256 of the files' names and contents: an unchanged hash means an unchanged configuration.</summary>
+    public string ContentHash { get; init; } = "";
 }
