@@ -16,8 +16,11 @@ internal static class ConfigIncludes
 
     private static readonly char[] Wildcards = ['*', '?'];
 
-    /// <summary>The files <paramref name="entry"/> names, in the order they are merged; problems go to <paramref name="errors"/>.</summary>
-    public static List<string> Resolve(TomlEntry entry, string includingFile, ConfigErrors errors)
+    /// <summary>
+    /// The files <paramref name="entry"/> names, in the order they are merged; problems go to
+    /// <paramref name="errors"/>; the directories its wildcards read are added to <paramref name="wildcardDirectories"/>.
+    /// </summary>
+    public static List<string> Resolve(TomlEntry entry, string includingFile, ConfigErrors errors, ISet<string> wildcardDirectories)
     {
         var files = new List<string>();
         if (entry.Value is not TomlArray { IsArrayOfTables: false } patterns)
@@ -45,16 +48,21 @@ internal static class ConfigIncludes
                 if (File.Exists(combined)) files.Add(combined);
                 else errors.Add(item.Position, $"`{Key}` = \"{pattern}\": no such file ({combined})");
             }
-            else if (Directory.Exists(directory.Length == 0 ? "." : directory))
+            else
             {
-                string[] matches = Directory.GetFiles(directory.Length == 0 ? "." : directory, fileName);
-                Array.Sort(matches, StringComparer.Ordinal);
-                foreach (string match in matches)
-                {
-                    files.Add(directory.Length == 0 ? Path.GetFileName(match) : Path.Combine(directory, Path.GetFileName(match)));
-                }
+                files.AddRange(Matches(directory, fileName, wildcardDirectories));
             }
         }
         return files;
+    }
+
+    private static IEnumerable<string> Matches(string directory, string fileNamePattern, ISet<string> wildcardDirectories)
+    {
+        string scanned = directory.Length == 0 ? "." : directory;
+        wildcardDirectories.Add(scanned);
+        if (!Directory.Exists(scanned)) return [];      // nothing to include (yet): a later reload may find some
+        string[] matches = Directory.GetFiles(scanned, fileNamePattern);
+        Array.Sort(matches, StringComparer.Ordinal);
+        return matches.Select(match => directory.Length == 0 ? Path.GetFileName(match) : Path.Combine(directory, Path.GetFileName(match)));
     }
 }

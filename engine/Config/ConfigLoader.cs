@@ -48,79 +48,21 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(environment);
         var errors = new ConfigErrors(mainFile);
-        var files = new List<(string Path, string Text)>();
-        var root = new TomlTable(SourcePosition.FileStart);
-        var including = new Stack<string>();
-
-        bool syntaxOk = AddFile(root, mainFile, mainText, errors, files, including);
-        if (!syntaxOk) return new ConfigLoadResult(null, errors.InFileOrder());
+        var files = new ConfigFileSet(errors);
+        if (!files.Add(mainFile, mainText)) return new ConfigLoadResult(null, errors.InFileOrder());
 
         var context = new ReadContext(errors, environment);
-        ProxyConfig config = ConfigSchema.Root.Read(root, context);
+        ProxyConfig config = ConfigSchema.Root.Read(files.Root, context);
         ConfigCrossChecks.Check(config, context);
 
         return errors.Count == 0
             ? new ConfigLoadResult(config with
             {
                 SourcePath = mainFile,
-                SourceFiles = [.. files.Select(file => file.Path)],
-                ContentHash = ConfigHash.Of(files),
+                SourceFiles = [.. files.Read.Select(file => file.Path)],
+                IncludeDirectories = [.. files.WildcardDirectories],
+                ContentHash = ConfigHash.Of(files.Read),
             }, [])
             : new ConfigLoadResult(null, errors.InFileOrder());
-    }
-
-    /// <summary>
-    /// Parses one file into <paramref name="root"/>, then the files it includes, depth first. False when a file
-    /// has syntax errors: past one the tree is a guess, and checking a guess would report errors the operator
-    /// did not make. TOML-level errors (a key or table defined twice) are reported and checking goes on.
-    /// </summary>
-    private static bool AddFile(TomlTable root, string file, string text, ConfigErrors errors,
-        List<(string Path, string Text)> files, Stack<string> including)
-    {
-        files.Add((file, text));
-        DocumentSyntax syntax = SyntaxParser.Parse(text, file, validate: false);
-        if (syntax.HasErrors)
-        {
-            TomlDiagnostics.AddTo(errors, syntax.Diagnostics);
-            return false;
-        }
-        // Parsed again with validation: it only runs on a document without syntax errors.
-        DocumentSyntax document = SyntaxParser.Parse(text, file, validate: true);
-        TomlDiagnostics.AddTo(errors, document.Diagnostics);
-        TomlTreeBuilder.Merge(root, document, errors);
-
-        bool allOk = true;
-        including.Push(Path.GetFullPath(file));
-        foreach (TomlEntry entry in root.Entries.Where(e => e.Key == ConfigIncludes.Key && e.KeyPosition.File == file).ToList())
-        {
-            foreach (string included in ConfigIncludes.Resolve(entry, file, errors))
-            {
-                allOk &= AddIncluded(root, entry, included, errors, files, including);
-            }
-        }
-        including.Pop();
-        return allOk;
-    }
-
-    private static bool AddIncluded(TomlTable root, TomlEntry entry, string included, ConfigErrors errors,
-        List<(string Path, string Text)> files, Stack<string> including)
-    {
-        if (including.Contains(Path.GetFullPath(included)))
-        {
-            errors.Add(entry.Value.Position, $"`{ConfigIncludes.Key}` of {included} would include it inside itself; remove the cycle");
-            return true;
-        }
-        if (including.Count >= ConfigIncludes.MaxDepth)
-        {
-            errors.Add(entry.Value.Position, $"`{ConfigIncludes.Key}` of {included} goes deeper than {ConfigIncludes.MaxDepth} levels of includes");
-            return true;
-        }
-        if (!ConfigFileReader.TryRead(included, out string? text, out string problem))
-        {
-            errors.Add(entry.Value.Position, $"{included}: {problem}");
-            return true;
-        }
-        errors.RegisterFile(included);
-        return AddFile(root, included, text, errors, files, including);
     }
 }

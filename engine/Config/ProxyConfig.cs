@@ -23,6 +23,8 @@ public sealed record ProxyConfig
     public string SourcePath { get; init; } = "";
     /// <summary>Every file read, the main one first, then included ones in merge order: what a reload watches.</summary>
     public IReadOnlyList<string> SourceFiles { get; init; } = [];
+    /// <summary>Directories an include wildcard reads: a new *.toml there is a configuration change.</summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
     /// <summary>SHA-256 of the files' names and contents: an unchanged hash means an unchanged configuration.</summary>
     public string ContentHash { get; init; } = "";
 }

@@ -8,7 +8,7 @@ namespace Proxy.Engine.Connections;
 /// </summary>
 internal sealed class ConnectionLimiter
 {
-    private readonly int _max;
+    private int _max;
     private readonly Lock _waitersLock = new();
     private readonly Queue<Waiter> _waiters = new();
     private int _inUse;
@@ -18,9 +18,16 @@ internal sealed class ConnectionLimiter
 
     public int InUse => Volatile.Read(ref _inUse);
 
+    /// <summary>Changes the cap (a reload); a raised cap lets waiting entries in at once.</summary>
+    public void Resize(int max)
+    {
+        Volatile.Write(ref _max, max);
+        GrantWaiters();
+    }
+
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inUse) <= _max) return true;
+        if (Interlocked.Increment(ref _inUse) <= Volatile.Read(ref _max)) return true;
         Interlocked.Decrement(ref _inUse);
         return false;
     }
@@ -45,6 +52,12 @@ internal sealed class ConnectionLimiter
     {
         Interlocked.Decrement(ref _inUse);
         if (Volatile.Read(ref _waiterCount) == 0) return;
+        GrantWaiters();
+    }
+
+    /// <summary>Hands free places to waiters in arrival order.</summary>
+    private void GrantWaiters()
+    {
         lock (_waitersLock)
         {
             while (_waiters.Count > 0 && TryEnter())

@@ -28,6 +28,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private readonly Http1Forwarder _forwarder;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
     private int _state;                      // ConnectionState, written with full fences (see BeginDraining)
+    private int _draining;                   // set when this connection's listener is removed by a reload
     private bool _servedAny;
 
     public Http1ClientConnection(SocketConnection transport, ServerContext server, bool secure)
@@ -44,6 +45,9 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     public ForwardingFields Forwarding { get; }
 
     private ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
+
+    /// <summary>True once the process is shutting down or this connection's listener was removed: finish and close.</summary>
+    public bool IsDraining => Volatile.Read(ref _draining) != 0 || _server.IsDraining;
 
     public async Task RunAsync()
     {
@@ -104,7 +108,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
                         if (head is not null || !buffer.IsEmpty) await AnswerAsync(408, close: true).ConfigureAwait(false);
                         return false;
                     }
-                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (_server.IsDraining && head is null)) return false;
+                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return false;
                     continue;    // a stale cancel meant for an earlier deadline
                 }
                 if (buffer.IsEmpty && read.IsCompleted) return false;    // the client closed between requests
@@ -144,7 +148,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
             _server.Stats.RequestStarted();
             ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
             _server.Stats.RequestFinished(outcome.Status);
-            return outcome.KeepAlive && !_server.IsDraining;
+            return outcome.KeepAlive && !IsDraining;
         }
         finally
         {
@@ -224,12 +228,16 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private bool EnterState(ConnectionState state)
     {
         Interlocked.Exchange(ref _state, (int)state);
-        return state != ConnectionState.Idle || !_server.IsDraining;
+        return state != ConnectionState.Idle || !IsDraining;
     }
 
-    /// <summary>Shutdown: an idle connection closes now, a busy one after its current request.</summary>
+    /// <summary>
+    /// Shutdown, or its listener removed by a reload: an idle connection closes now, a busy one after its current
+    /// request. The flag is set with a full fence before the state is read, pairing with <see cref="EnterState"/>.
+    /// </summary>
     public void BeginDraining()
     {
+        Interlocked.Exchange(ref _draining, 1);
         if (State == ConnectionState.Idle) Input.CancelPendingRead();
     }
 

@@ -92,7 +92,7 @@ internal sealed partial class Http1Forwarder
         ResponseHead response, bool requestComplete, Cluster cluster)
     {
         ClientBodyMode mode = ClientBodyModes.Choose(response.Framing, request.Version);
-        bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _server.IsDraining;
+        bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _client.IsDraining;
         ClientResponseHead.Write(_client.Output, response, mode, close, request.Version, _client.Forwarding);
 
         CopyResult copied;

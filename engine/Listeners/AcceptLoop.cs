@@ -15,15 +15,17 @@ internal sealed class AcceptLoop
     private readonly Socket _socket;
     private readonly ServerContext _server;
     private readonly ConnectionLimiter _connectionLimit;
+    private readonly ConnectionSet _listenerConnections;
     private readonly string _endPoint;
     private Task _running = Task.CompletedTask;
     private volatile bool _stopping;
 
-    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit)
+    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit, ConnectionSet listenerConnections)
     {
         _socket = socket;
         _server = server;
         _connectionLimit = connectionLimit;
+        _listenerConnections = listenerConnections;
         _endPoint = socket.LocalEndPoint?.ToString() ?? "?";
     }
 
@@ -71,12 +73,14 @@ internal sealed class AcceptLoop
 
     private async Task RunConnectionAsync(Http1ClientConnection connection)
     {
+        _listenerConnections.Add(connection);
         try
         {
             await connection.RunAsync().ConfigureAwait(false);
         }
         finally
         {
+            _listenerConnections.Remove(connection);
             _connectionLimit.Leave();
         }
     }
