@@ -115,7 +115,9 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
 
                 if (head is null)
                 {
-                    // Rent a head only now that bytes have come: an idle connection holds none.
+                    // Rent a head only now that bytes have come: an idle connection holds none. The limits are
+                    // read again too: a reload while this connection idled applies to its next request.
+                    limits = _server.Limits;
                     head = limits.RequestHeads.Get();
                     EnterState(ConnectionState.ReadingHead);
                     if (_servedAny) Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
