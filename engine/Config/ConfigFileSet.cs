@@ -30,15 +30,20 @@ internal sealed class ConfigFileSet(ConfigErrors errors)
     public bool Add(string file, string text)
     {
         _read.Add((file, text));
-        DocumentSyntax syntax = SyntaxParser.Parse(text, file, validate: false);
-        if (syntax.HasErrors)
-        {
-            TomlDiagnostics.AddTo(errors, syntax.Diagnostics);
-            return false;
-        }
-        // Parsed again with validation: it only runs on a document without syntax errors.
+        // One parse for a valid file (the common case, and the one a large reload pays for). Only when it
+        // reports something is the file parsed again without validation, to tell syntax errors (stop here:
+        // validating a broken tree reports noise) from validation errors (report them and go on).
         DocumentSyntax document = SyntaxParser.Parse(text, file, validate: true);
-        TomlDiagnostics.AddTo(errors, document.Diagnostics);
+        if (document.HasErrors)
+        {
+            DocumentSyntax syntax = SyntaxParser.Parse(text, file, validate: false);
+            if (syntax.HasErrors)
+            {
+                TomlDiagnostics.AddTo(errors, syntax.Diagnostics);
+                return false;
+            }
+            TomlDiagnostics.AddTo(errors, document.Diagnostics);
+        }
         TomlTreeBuilder.Merge(Root, document, errors);
 
         bool allParsed = true;
