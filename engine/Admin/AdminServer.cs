@@ -116,7 +116,7 @@ internal sealed class AdminServer
         }
         return (head.Method, path) switch
         {
-            (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt)),
+            (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt, _proxy.ConfigStatus)),
             (KnownMethod.Get, "/admin/config") => AdminResponse.Json(ConfigDocument.Render(_proxy.ConfigStatus)),
             (KnownMethod.Post, "/admin/reload") => await ReloadAsync().ConfigureAwait(false),
             (KnownMethod.Get, "/") => AdminResponse.Text(200, "proxy admin API\n  GET /admin/stats\n  GET /admin/config\n  POST /admin/reload\n"),
