@@ -26,8 +26,18 @@ internal static class ConfigSchema
         ["h2c", "h2"]);
 
     private static readonly Choices<BalancerKind> Balancers = new(
-        new Dictionary<string, BalancerKind>(StringComparer.Ordinal) { ["round_robin"] = BalancerKind.RoundRobin },
-        ["weighted_round_robin", "least_conn", "random", "p2c", "peak_ewma", "consistent_hash", "sticky"]);
+        new Dictionary<string, BalancerKind>(StringComparer.Ordinal)
+        {
+            ["round_robin"] = BalancerKind.RoundRobin,
+            ["weighted_round_robin"] = BalancerKind.WeightedRoundRobin,
+            ["random"] = BalancerKind.Random,
+            ["least_conn"] = BalancerKind.LeastConn,
+            ["p2c"] = BalancerKind.PowerOfTwoChoices,
+            ["peak_ewma"] = BalancerKind.PeakEwma,
+            ["consistent_hash"] = BalancerKind.ConsistentHash,
+            ["sticky"] = BalancerKind.Sticky,
+        },
+        []);
 
     private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
         .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
@@ -94,10 +104,11 @@ internal static class ConfigSchema
         .Key("destinations", (c, value, context) => ReadDestinations(value, context) is { } list ? c with { Destinations = list } : c, required: true)
         .Table("pool", Pool, (c, v) => c with { Pool = v })
         .Table("timeouts", Timeouts, (c, v) => c with { Timeouts = v })
-        .NotYetSupported("hash_key")
-        .NotYetSupported("health")
-        .NotYetSupported("circuit_breaker")
-        .NotYetSupported("retry");
+        .Parsed<ClusterConfig, HashKeySource>("hash_key", HashKeyParser.TryParse, (c, v) => c with { HashKey = v })
+        .Table("health", ClusterHealthSchema.Health, (c, v) => c with { Health = v with { CircuitBreaker = c.Health.CircuitBreaker } })
+        .Table("circuit_breaker", ClusterHealthSchema.CircuitBreaker, (c, v) => c with { Health = c.Health with { CircuitBreaker = v } })
+        .Table("retry", ClusterHealthSchema.Retry, (c, v) => c with { Retry = v })
+        .Check(ClusterHealthSchema.CheckHashKey);
 
     public static readonly TableSchema<ProxyConfig> Root = new TableSchema<ProxyConfig>("at the top level", () => new())
         .Table("server", Server, (c, v) => c with { Server = v })

@@ -13,6 +13,11 @@ internal static class TableSchemaKeys
         schema.Key(name, (record, value, context) =>
             ValueReader.TryInteger(context, name, value, min, max, out long number) ? apply(record, (int)number) : record);
 
+    public static TableSchema<T> Float<T>(this TableSchema<T> schema, string name, double min, double max, Func<T, double, T> apply)
+        where T : class =>
+        schema.Key(name, (record, value, context) =>
+            ValueReader.TryFloat(context, name, value, min, max, out double number) ? apply(record, number) : record);
+
     public static TableSchema<T> Boolean<T>(this TableSchema<T> schema, string name, Func<T, bool, T> apply)
         where T : class =>
         schema.Key(name, (record, value, context) =>
