@@ -63,7 +63,7 @@ internal sealed partial class Http1Forwarder
                     continue;
                 }
                 input.AdvanceTo(consumed);
-                if (!response.IsInterim) return (HasUndeclarableCoding(response) ? ResponseHeadResult.Invalid : ResponseHeadResult.Received, true);
+                if (!response.IsInterim) return (IsUnusable(response) ? ResponseHeadResult.Invalid : ResponseHeadResult.Received, true);
 
                 // 101 answers an upgrade we never ask for (Upgrade is stripped): the upstream is confused.
                 if (response.StatusCode == 101) return (ResponseHeadResult.Invalid, true);
@@ -79,6 +79,13 @@ internal sealed partial class Http1Forwarder
             deadline.Disarm();
         }
     }
+
+    /// <summary>
+    /// A final response the parser accepts but a client must not get: a status code above 599 (RFC 9110 §15: "values
+    /// outside the range 100..599 are invalid"; the parser checks only for three digits), or a body the proxy cannot
+    /// frame for the client.
+    /// </summary>
+    private static bool IsUnusable(ResponseHead response) => response.StatusCode > 599 || HasUndeclarableCoding(response);
 
     /// <summary>
     /// A body under a transfer coding other than chunked (e.g. "Transfer-Encoding: gzip", read until the upstream

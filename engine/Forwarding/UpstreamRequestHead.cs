@@ -84,14 +84,17 @@ internal static class UpstreamRequestHead
         or KnownHeader.XForwardedProto or KnownHeader.XForwardedHost or KnownHeader.Via or KnownHeader.Expect
         or KnownHeader.ContentLength;
 
-    /// <summary>"Name: v1, v2, ours": every received value of a list field, then ours (RFC 9110 §5.3).</summary>
+    /// <summary>
+    /// "Name: v1, v2, ours": every received value of a list field, then ours (RFC 9110 §5.3). Values of a field the
+    /// sender named in Connection are not passed on (RFC 9110 §7.6.1), so "Connection: X-Forwarded-For" leaves ours alone.
+    /// </summary>
     internal static void WriteAppended(ref HeadWriter writer, MessageHead head, KnownHeader known,
         ReadOnlySpan<byte> fieldStart, ReadOnlySpan<byte> ours)
     {
         writer.Write(fieldStart);
         foreach (ref readonly HeaderField field in head.Headers)
         {
-            if (field.Known != known || field.ValueLength == 0) continue;
+            if (field.Known != known || field.ValueLength == 0 || field.IsHopByHop) continue;
             writer.Write(head.ValueOf(field));
             writer.Write(", "u8);
         }

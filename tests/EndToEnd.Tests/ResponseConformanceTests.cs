@@ -19,6 +19,7 @@ public sealed class ResponseConformanceTests
     [Theory]
     [InlineData("invalid-status-code", "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nok")]
     [InlineData("status-below-100", "HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok")]
+    [InlineData("status-above-599", "HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\nok")]
     [InlineData("invalid-version", "HTTP/1.x 200 OK\r\nContent-Length: 2\r\n\r\nok")]
     [InlineData("control-in-reason", "HTTP/1.1 200 O\u0001K\r\nContent-Length: 2\r\n\r\nok")]
     [InlineData("space-in-header-name", "HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok")]
@@ -272,6 +273,19 @@ public sealed class ResponseConformanceTests
 
         Assert.Equal(204, response.Status);
         Assert.Null(response.Header("Content-Length"));
+    }
+
+    [Fact]
+    public async Task ViaNamedInConnectionByUpstream_IsNotPassedOn_OursIs()
+    {
+        await using var origin = OriginWith(OriginResponse.Raw("HTTP/1.1 200 OK\r\nConnection: Via\r\nVia: 1.1 inner\r\nContent-Length: 2\r\n\r\nok"));
+        await using var proxy = InProcessProxy.Start(origin);
+        using var raw = new RawHttp(proxy.EndPoint);
+
+        await raw.SendAsync("GET /bad HTTP/1.1\r\nHost: a\r\n\r\n");
+        RawResponse response = await raw.ReadResponseAsync().WaitAsync(Patience);
+
+        Assert.Equal("1.1 proxy", response.Header("Via"));
     }
 
     [Fact]
