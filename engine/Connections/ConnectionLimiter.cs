@@ -32,8 +32,11 @@ internal sealed class ConnectionLimiter
         return false;
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a place; false when none came in time.</summary>
-    public async ValueTask<bool> EnterAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (which may be <see cref="Timeout.InfiniteTimeSpan"/>) for a place; false
+    /// when none came in time or <paramref name="cancel"/> was signalled first. Waiters get places in arrival order.
+    /// </summary>
+    public async ValueTask<bool> EnterAsync(TimeSpan timeout, CancellationToken cancel = default)
     {
         if (TryEnter()) return true;
         var waiter = new Waiter();
@@ -44,7 +47,9 @@ internal sealed class ConnectionLimiter
             _waiters.Enqueue(waiter);
             _waiterCount++;
         }
+        // An abandoned waiter stays queued until a Leave reaches it and, finding it declined, passes the place on.
         using var timer = new Timer(static w => ((Waiter)w!).TryAbandon(), waiter, timeout, Timeout.InfiniteTimeSpan);
+        using CancellationTokenRegistration cancelled = cancel.Register(static w => ((Waiter)w!).TryAbandon(), waiter);
         return await waiter.Task.ConfigureAwait(false);
     }
 

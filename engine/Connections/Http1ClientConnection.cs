@@ -105,7 +105,9 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
                     Input.AdvanceTo(buffer.Start);
                     if (Deadline.HasFired(DeadlineKind.ClientHead))
                     {
-                        if (head is not null || !buffer.IsEmpty) await AnswerAsync(408, close: true).ConfigureAwait(false);
+                        // 408 only to a client that started a request; one that sent nothing is closed quietly (nginx
+                        // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
+                        if (head is not null || !buffer.IsEmpty) await AnswerRequestAsync(408).ConfigureAwait(false);
                         return false;
                     }
                     if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return false;
@@ -186,8 +188,14 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private async ValueTask RejectAsync(RejectReason reason)
     {
         _server.Stats.Rejected(reason);
+        await AnswerRequestAsync(RejectStatus.Of(reason)).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a request that never reached the forwarder, and counts it as a request like any other.</summary>
+    private async ValueTask AnswerRequestAsync(int status)
+    {
         _server.Stats.RequestStarted();
-        ExchangeOutcome outcome = await AnswerAsync(RejectStatus.Of(reason), close: true).ConfigureAwait(false);
+        ExchangeOutcome outcome = await AnswerAsync(status, close: true).ConfigureAwait(false);
         _server.Stats.RequestFinished(outcome.Status);
     }
 
