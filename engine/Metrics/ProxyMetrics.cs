@@ -174,9 +174,15 @@ internal sealed partial class ProxyMetrics
     /// <summary>The content type of <see cref="ExportAsync"/>'s output.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    // Attaches the pools and live counters of the snapshot's destinations (creating their metrics if needed).
+    // Attaches the pools and live counters of the snapshot's destinations, creating the metrics of names not known yet
+    // (so a configured route shows its zeros before its first request). Never replaces nor removes: that is Sync's job,
+    // and a scrape may run between a compile and its publication.
     private void AttachLocked(RoutingSnapshot snapshot)
     {
+        foreach (Route route in snapshot.Routes)
+        {
+            if (!_routes.ContainsKey(route.Name)) Route(route.Name, route.Cluster.Name);
+        }
         foreach (Cluster cluster in snapshot.Clusters.Values)
         {
             Cluster(cluster.Name);
