@@ -56,6 +56,15 @@ internal sealed partial class AccessLogger : IDisposable
         _writer = new Writer(this, openOutput);
     }
 
+    /// <summary>The logger <paramref name="config"/> asks for, or null when the log is off (pass that to <see cref="RequestObservers"/>).</summary>
+    /// <exception cref="IOException">The file cannot be opened (the message says why).</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder may not be written.</exception>
+    public static AccessLogger? FromConfig(AccessLogConfig config, AccessLogCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Enabled ? new AccessLogger(config, counters) : null;
+    }
+
     public AccessLogCounters Counters { get; }
 
     /// <summary>Lines the queue holds at most.</summary>
@@ -82,7 +91,10 @@ internal sealed partial class AccessLogger : IDisposable
         _writer.Wake();
     }
 
-    /// <summary>Asks the writer to close and reopen a file output before its next write (logrotate). Does nothing for stdout.</summary>
+    /// <summary>
+    /// Asks the writer to close and reopen its output before its next write: after logrotate moved the file, lines go to a
+    /// new file at the configured path. Harmless for stdout. Call it from the SIGHUP (or SIGUSR1) handler; it returns at once.
+    /// </summary>
     public void Reopen() => _writer.RequestReopen();
 
     /// <summary>Writes what is queued, then stops the writer and closes the output (waits up to 5 s for a stuck output).</summary>
