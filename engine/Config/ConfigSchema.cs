@@ -57,6 +57,18 @@ internal static class ConfigSchema
         .Duration("client_idle_timeout", allowZero: false, (c, v) => c with { ClientIdleTimeout = v })
         .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v });
 
+    private static readonly TableSchema<AccessLogConfig> AccessLog = new TableSchema<AccessLogConfig>("in [access_log]", () => new())
+        .Boolean("enabled", (c, v) => c with { Enabled = v })
+        .String("path", (c, v) => c with { Path = v }, CheckAccessLogPath)
+        .Ratio("sample_rate", (c, v) => c with { SampleRate = v })
+        .Integer("max_queued_lines", 16, 1 << 20, (c, v) => c with { MaxQueuedLines = v })
+        .Boolean("include_query", (c, v) => c with { IncludeQuery = v });
+
+    private static readonly TableSchema<TracingConfig> Tracing = new TableSchema<TracingConfig>("in [tracing]", () => new())
+        .Boolean("request_id", (c, v) => c with { RequestId = v })
+        .Boolean("generate_traceparent", (c, v) => c with { GenerateTraceParent = v })
+        .Ratio("sample_rate", (c, v) => c with { SampleRate = v });
+
     private static readonly TableSchema<ListenerConfig> Listener = new TableSchema<ListenerConfig>(
             "in [[listeners]]", () => new() { Name = "", Listen = Placeholders.Endpoint })
         .String("name", (c, v) => c with { Name = v }, TextRules.CheckName, required: true)
@@ -117,6 +129,8 @@ internal static class ConfigSchema
         .TableArray("listeners", Listener, (c, v) => c with { Listeners = v })
         .TableArray("routes", Route, (c, v) => c with { Routes = v })
         .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v })
+        .Table("access_log", AccessLog, (c, v) => c with { AccessLog = v })
+        .Table("tracing", Tracing, (c, v) => c with { Tracing = v })
         // Read by the loader (ConfigIncludes) before the schema runs; listed so it is not "unknown".
         .Key(ConfigIncludes.Key, (config, _, _) => config);
 
@@ -155,6 +169,12 @@ internal static class ConfigSchema
         }
         return destinations;
     }
+
+    // A relative path would depend on the directory the service happens to start in (often / under systemd).
+    private static string? CheckAccessLogPath(string path) =>
+        path == AccessLogConfig.StandardOutput || System.IO.Path.IsPathFullyQualified(path)
+            ? null
+            : "must be \"stdout\" or an absolute file path like \"/var/log/proxy/access.log\"";
 
     private static bool TryParseListen(string text, out IPEndPoint endpoint, out string problem)
     {

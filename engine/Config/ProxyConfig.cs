@@ -13,6 +13,10 @@ public sealed record ProxyConfig
     public AdminConfig Admin { get; init; } = new();
     /// <summary><c>[limits]</c></summary>
     public LimitsConfig Limits { get; init; } = new();
+    /// <summary><c>[access_log]</c></summary>
+    public AccessLogConfig AccessLog { get; init; } = new();
+    /// <summary><c>[tracing]</c></summary>
+    public TracingConfig Tracing { get; init; } = new();
     /// <summary><c>[[listeners]]</c>, in file order.</summary>
     public IReadOnlyList<ListenerConfig> Listeners { get; init; } = [];
     /// <summary><c>[[routes]]</c>, in file order.</summary>

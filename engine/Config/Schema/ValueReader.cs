@@ -84,6 +84,30 @@ internal static class ValueReader
         return true;
     }
 
+    /// <summary>A share from 0 to 1 (<c>0.25</c>); the integers 0 and 1 are accepted too.</summary>
+    public static bool TryRatio(ReadContext context, string key, TomlValue value, out double ratio)
+    {
+        ratio = 0;
+        switch (value)
+        {
+            case TomlScalar { Kind: TomlScalarKind.Float, Value: double number }:
+                ratio = number;
+                break;
+            case TomlScalar { Kind: TomlScalarKind.Integer, Value: long whole }:
+                ratio = whole;
+                break;
+            default:
+                WrongType(context, key, "a number from 0 to 1, like 0.25", value);
+                return false;
+        }
+        if (!(ratio >= 0 && ratio <= 1))     // also false for NaN
+        {
+            context.Errors.Add(value.Position, Invariant($"`{key}` must be between 0 and 1, not {ratio}"));
+            return false;
+        }
+        return true;
+    }
+
     public static bool TryDuration(ReadContext context, string key, TomlValue value, bool allowZero, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;

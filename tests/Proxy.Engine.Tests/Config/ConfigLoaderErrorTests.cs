@@ -109,7 +109,7 @@ public sealed class ConfigLoaderErrorTests
         AssertSingleError(LoadWithListener("""
             [metrics]
             enabled = true
-            """), 1, 2, "unknown key `metrics` at the top level; expected one of: server, admin, limits, listeners, routes, clusters, include");
+            """), 1, 2, "unknown key `metrics` at the top level; expected one of: server, admin, limits, listeners, routes, clusters, access_log, tracing, include");
     }
 
     [Fact]
