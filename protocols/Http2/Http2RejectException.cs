@@ -11,7 +11,8 @@ namespace Proxy.Protocols.Http2;
 /// </summary>
 /// <remarks>
 /// Stream errors from the wire layer are rare shapes (a bad PRIORITY or a zero WINDOW_UPDATE on a stream); the
-/// per-field checks of a request, which an attacker can trigger cheaply, return a reason instead of throwing.
+/// per-field checks of a request, which an attacker can trigger cheaply, return a reason instead of throwing
+/// (<see cref="FieldSectionValidator"/>).
 /// </remarks>
 public sealed class Http2RejectException : Exception
 {
