@@ -68,6 +68,24 @@ public enum Http2RejectReason : byte
     /// <summary>More CONTINUATION frames in one field block than allowed: CONTINUATION flood. ENHANCE_YOUR_CALM.</summary>
     TooManyContinuationFrames,
 
+    // ---- flood defences, raised by the engine when a FloodBudget refuses or a limit is crossed ---------------
+
+    /// <summary>Too many streams reset by the client before their response was complete (CVE-2023-44487). ENHANCE_YOUR_CALM.</summary>
+    RapidReset,
+    /// <summary>More SETTINGS frames than allowed. ENHANCE_YOUR_CALM.</summary>
+    SettingsFlood,
+    /// <summary>More PING frames than allowed. ENHANCE_YOUR_CALM.</summary>
+    PingFlood,
+    /// <summary>More PRIORITY frames than allowed. ENHANCE_YOUR_CALM.</summary>
+    PriorityFlood,
+    /// <summary>More empty DATA frames without END_STREAM than allowed. ENHANCE_YOUR_CALM.</summary>
+    EmptyDataFlood,
+    /// <summary>
+    /// A stream opened beyond our SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2): a stream error, REFUSED_STREAM so
+    /// the client may retry it. The engine counts these too: a client that keeps doing it is flooding.
+    /// </summary>
+    TooManyStreams,
+
     // ---- HPACK (RFC 7541); the compression context is lost, so all are connection errors --------------------
 
     /// <summary>An HPACK integer above 2^31-1 or with too many continuation bytes (RFC 7541 §5.1). COMPRESSION_ERROR.</summary>
