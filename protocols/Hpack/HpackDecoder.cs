@@ -43,6 +43,7 @@ namespace Proxy.Protocols.Hpack;
 public sealed class HpackDecoder
 {
     private readonly DynamicTable _table;
+    private readonly int _initialTableSize;
     private int _tableSizeLimit;
     private bool _sizeUpdateRequired;
 
@@ -57,17 +58,25 @@ public sealed class HpackDecoder
     private byte[] _scratch = [];
 
     /// <summary>
-    /// A decoder whose dynamic table may grow to <paramref name="maxDynamicTableSize"/> (the SETTINGS_HEADER_TABLE_SIZE we
-    /// advertise; the table starts at that size, or at 4096 per RFC 7541 when that is what the peer assumes until our
-    /// SETTINGS are acknowledged — see <see cref="SetMaxDynamicTableSize"/>) and that refuses a field block whose
-    /// decoded size exceeds <paramref name="maxHeaderListSize"/>.
+    /// A decoder for a new connection that refuses a field block whose decoded size exceeds
+    /// <paramref name="maxHeaderListSize"/>.
     /// </summary>
-    public HpackDecoder(int maxDynamicTableSize, int maxHeaderListSize)
+    /// <param name="maxDynamicTableSize">The largest SETTINGS_HEADER_TABLE_SIZE we will advertise.</param>
+    /// <param name="maxHeaderListSize">The decoded size limit; advertise it as SETTINGS_MAX_HEADER_LIST_SIZE.</param>
+    /// <param name="initialDynamicTableSize">
+    /// The table size in force before our SETTINGS are acknowledged: the protocol's initial value, 4096 (RFC 9113
+    /// §6.5.2), which the peer's encoder may use until then whatever we advertise. Call
+    /// <see cref="SetMaxDynamicTableSize"/> with the advertised value once the peer acknowledges it.
+    /// </param>
+    public HpackDecoder(int maxDynamicTableSize, int maxHeaderListSize, int initialDynamicTableSize = (int)Http2Settings.DefaultHeaderTableSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDynamicTableSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxHeaderListSize);
-        _table = new DynamicTable(maxDynamicTableSize);
-        _tableSizeLimit = maxDynamicTableSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(initialDynamicTableSize);
+        _table = new DynamicTable(Math.Max(maxDynamicTableSize, initialDynamicTableSize));
+        _initialTableSize = initialDynamicTableSize;
+        _table.SetMaxSize(initialDynamicTableSize);
+        _tableSizeLimit = initialDynamicTableSize;
         MaxHeaderListSize = maxHeaderListSize;
     }
 
@@ -87,7 +96,8 @@ public sealed class HpackDecoder
     public bool IsInsideBlock => _inBlock;
 
     /// <summary>
-    /// Sets the bound on the peer's table size (our SETTINGS_HEADER_TABLE_SIZE, 0..the constructor's maximum), to be called
+    /// Sets the bound on the peer's table size (our SETTINGS_HEADER_TABLE_SIZE, 0..the larger of the constructor's
+    /// maximum and initial sizes), to be called
     /// when the peer acknowledges the SETTINGS frame that changed it. When the bound falls below the table's current
     /// size limit, the next block must begin with a size update (RFC 7541 §4.2), else
     /// <see cref="Http2RejectReason.HpackTableSizeUpdateMissing"/>.
@@ -129,12 +139,12 @@ public sealed class HpackDecoder
         if (endHeaders) EndBlock();
     }
 
-    /// <summary>Forgets everything (a new connection): empty table at its maximum size, no block open.</summary>
+    /// <summary>Forgets everything (a new connection): empty table at the initial size, no block open.</summary>
     public void Reset()
     {
         _table.Clear();
-        _table.SetMaxSize(_table.MaxAllowedSize);
-        _tableSizeLimit = _table.MaxAllowedSize;
+        _table.SetMaxSize(_initialTableSize);
+        _tableSizeLimit = _initialTableSize;
         _sizeUpdateRequired = false;
         _inBlock = false;
         _fieldSeen = false;

@@ -8,7 +8,8 @@ public class HpackDecoderTests
 {
     private static HpackDecoder Default() => new(4096, 16 * 1024);
 
-    private static HpackDecoder Small() => new(256, 16 * 1024);
+    // The RFC 7541 C.5 and C.6 examples assume both sides already agreed on a 256-byte table.
+    private static HpackDecoder Small() => new(256, 16 * 1024, initialDynamicTableSize: 256);
 
     // ---- RFC 7541 Appendix C.2: one representation each --------------------------------------------------
 
@@ -245,6 +246,33 @@ public class HpackDecoderTests
     }
 
     [Fact]
+    public void Decode_BeforeOurSmallerSettingIsAcknowledged_PeerMayStillUseTheInitial4096()
+    {
+        // We advertise a table of 0; until the peer acknowledges, its encoder may index as RFC 9113 §6.5.2's 4096 allows.
+        var decoder = new HpackDecoder(0, 16 * 1024);
+        Decode(decoder, C31);
+        Assert.Equal(Table1, TableOf(decoder.DynamicTable));
+
+        decoder.SetMaxDynamicTableSize(0);
+
+        Assert.Equal(Http2RejectReason.HpackTableSizeUpdateMissing, RejectionOf(() => Decode(decoder, Hex("be"))));
+    }
+
+    [Fact]
+    public void Decode_LargerTableAdvertised_UsedOnlyAfterAcknowledgementAndASizeUpdate()
+    {
+        var decoder = new HpackDecoder(65536, 16 * 1024);
+        Assert.Equal(4096, decoder.DynamicTable.MaxSize);
+        Assert.Equal(Http2RejectReason.HpackTableSizeUpdateTooLarge, RejectionOf(() => Decode(decoder, Hex("3f e2 1f"))));
+
+        decoder.Reset();
+        decoder.SetMaxDynamicTableSize(65536);
+        Decode(decoder, Hex("3f e1 ff 03"));   // 65536 = 31 + 65505
+
+        Assert.Equal(65536, decoder.DynamicTable.MaxSize);
+    }
+
+    [Fact]
     public void Decode_LimitRaised_NoSizeUpdateRequired()
     {
         var decoder = new HpackDecoder(8192, 16 * 1024);
@@ -343,7 +371,7 @@ public class HpackDecoderTests
     {
         // Table of 64: "x-long-name: v" (32 + 11 + 1 = 44), then a literal naming index 62 with a 10-byte value:
         // 53 bytes, so the entry it names must go first.
-        var decoder = new HpackDecoder(64, 16 * 1024);
+        var decoder = new HpackDecoder(64, 16 * 1024, initialDynamicTableSize: 64);
         Decode(decoder, Hex("40 0b 782d6c6f6e672d6e616d65 01 76"));
 
         Assert.Equal("x-long-name: 0123456789", Decode(decoder, Hex("7e 0a 30313233343536373839")));
