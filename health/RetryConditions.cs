@@ -19,7 +19,7 @@ namespace Proxy.Health;
 /// for a failure it saw are not statuses the upstream sent; name the failure (<c>reset</c>, <c>timeout</c>) instead.</item>
 /// </list>
 /// </remarks>
-public sealed class RetryConditions
+public sealed class RetryConditions : IEquatable<RetryConditions>
 {
     private const int FirstCode = 500;
     private const int LastCode = 599;
@@ -116,4 +116,16 @@ public sealed class RetryConditions
         if (bit > LastCode - FirstCode) return false;
         return bit < 64 ? (_codesLow & (1UL << (int)bit)) != 0 : (_codesHigh & (1UL << (int)(bit - 64))) != 0;
     }
+
+    /// <summary>
+    /// Equal when written the same way, so options records holding this compare by value: a reload with unchanged
+    /// settings keeps its live health state.
+    /// </summary>
+    public bool Equals(RetryConditions? other) => other is not null && string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as RetryConditions);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_text);
 }

@@ -8,7 +8,7 @@ namespace Proxy.Health;
 /// separated by commas, "200-399" or "200,204,300-399". Immutable and thread-safe; <see cref="Contains"/> is one bit
 /// test, allocation-free.
 /// </summary>
-public sealed class StatusCodeRanges
+public sealed class StatusCodeRanges : IEquatable<StatusCodeRanges>
 {
     /// <summary>The lowest status code HTTP defines a class for.</summary>
     public const int MinimumCode = 100;
@@ -106,4 +106,16 @@ public sealed class StatusCodeRanges
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// Equal when written the same way, so options records holding this compare by value: a reload with unchanged
+    /// settings keeps its live health state.
+    /// </summary>
+    public bool Equals(StatusCodeRanges? other) => other is not null && string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as StatusCodeRanges);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_text);
 }

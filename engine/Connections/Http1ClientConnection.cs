@@ -5,6 +5,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.Forwarding;
+using Proxy.Engine.Metrics;
 using Proxy.Engine.Server;
 using Proxy.Engine.Timeouts;
 using Proxy.Protocols.Http1;
@@ -16,7 +17,7 @@ namespace Proxy.Engine.Connections;
 /// and are answered in order), hands each to the <see cref="Http1Forwarder"/>, and decides when the connection
 /// ends. Malformed requests get their status and a closed connection; timeouts come from the heartbeat.
 /// </summary>
-internal sealed class Http1ClientConnection : ITimeoutTarget
+internal sealed partial class Http1ClientConnection : ITimeoutTarget
 {
     /// <summary>How long a closing connection waits for the client to close its side after our last response.</summary>
     private const long LingerMs = 2000;
@@ -86,6 +87,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
         else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
 
         RequestHead? head = null;
+        long bytesReadBefore = _transport.BytesRead, bytesSentBefore = _transport.BytesSent;
         try
         {
             while (true)
@@ -107,7 +109,10 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
                     {
                         // 408 only to a client that started a request; one that sent nothing is closed quietly (nginx
                         // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
-                        if (head is not null || !buffer.IsEmpty) await AnswerRequestAsync(408).ConfigureAwait(false);
+                        if (head is not null || !buffer.IsEmpty)
+                        {
+                            await AnswerRequestAsync(408, RequestError.BadRequest, bytesReadBefore, bytesSentBefore).ConfigureAwait(false);
+                        }
                         return false;
                     }
                     if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return false;
@@ -134,7 +139,9 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
                 catch (HttpRejectException ex)
                 {
                     Input.AdvanceTo(buffer.Start, buffer.End);
-                    await RejectAsync(ex.Reason).ConfigureAwait(false);
+                    _server.Stats.Rejected(ex.Reason);
+                    await AnswerRequestAsync(RejectStatus.Of(ex.Reason), RequestError.BadRequest, bytesReadBefore, bytesSentBefore)
+                        .ConfigureAwait(false);
                     return false;
                 }
                 if (!complete)
@@ -150,8 +157,10 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
             Deadline.Disarm();
             EnterState(ConnectionState.Forwarding);
             _server.Stats.RequestStarted();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
             _server.Stats.RequestFinished(outcome.Status);
+            ReportForwarded(head, outcome.Status, started, bytesReadBefore, bytesSentBefore);
             return outcome.KeepAlive && !IsDraining;
         }
         finally
@@ -185,18 +194,14 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
         }
     }
 
-    private async ValueTask RejectAsync(RejectReason reason)
+    /// <summary>Answers a request that never reached the forwarder, and counts and reports it as a request like any other.</summary>
+    private async ValueTask AnswerRequestAsync(int status, RequestError error, long bytesReadBefore, long bytesSentBefore)
     {
-        _server.Stats.Rejected(reason);
-        await AnswerRequestAsync(RejectStatus.Of(reason)).ConfigureAwait(false);
-    }
-
-    /// <summary>Answers a request that never reached the forwarder, and counts it as a request like any other.</summary>
-    private async ValueTask AnswerRequestAsync(int status)
-    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _server.Stats.RequestStarted();
         ExchangeOutcome outcome = await AnswerAsync(status, close: true).ConfigureAwait(false);
         _server.Stats.RequestFinished(outcome.Status);
+        ReportRefused(outcome.Status, error, started, bytesReadBefore, bytesSentBefore);
     }
 
     /// <summary>

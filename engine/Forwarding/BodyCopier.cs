@@ -58,6 +58,38 @@ internal sealed class BodyCopier
         return CopyResult.Completed;
     }
 
+    /// <summary>Reads exactly <paramref name="length"/> bytes into <paramref name="destination"/> (a body kept for replay).</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    public async ValueTask<CopyResult> ReadExactAsync(PipeReader source, byte[] destination, int length, long idleTimeoutMs)
+    {
+        BytesCopied = 0;
+        int filled = 0;
+        while (filled < length)
+        {
+            ReadResult read;
+            try
+            {
+                _deadline.Arm(DeadlineKind.BodyIdle, idleTimeoutMs, null);
+                read = await source.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsIoFailure(ex))
+            {
+                return CopyResult.SourceFailed;
+            }
+            ReadOnlySequence<byte> buffer = read.Buffer;
+            if (read.IsCanceled) return CopyResult.SourceFailed;
+            if (buffer.IsEmpty && read.IsCompleted) return CopyResult.SourceEnded;
+
+            ReadOnlySequence<byte> slice = buffer.Length > length - filled ? buffer.Slice(0, length - filled) : buffer;
+            slice.CopyTo(destination.AsSpan(filled));
+            filled += (int)slice.Length;
+            source.AdvanceTo(slice.End);
+        }
+        _deadline.Disarm();
+        BytesCopied = filled;
+        return CopyResult.Completed;
+    }
+
     /// <summary>
     /// Decodes a chunked body and writes it re-encoded as chunked (<paramref name="reencode"/>) or as bare data
     /// for a close-delimited receiver. Trailers go through only when re-encoding. Stops with

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Proxy.Engine.Tracing;
 using Proxy.Protocols.Http1;
 
 namespace Proxy.Engine.Forwarding;
@@ -12,16 +13,26 @@ namespace Proxy.Engine.Forwarding;
 /// </summary>
 internal static class ClientResponseHead
 {
+    /// <param name="output">The client's pipe.</param>
+    /// <param name="response">The upstream's final response head.</param>
+    /// <param name="mode">How the body goes to the client.</param>
+    /// <param name="close">Whether the client connection closes after this response.</param>
+    /// <param name="clientVersion">The client's HTTP version.</param>
+    /// <param name="extras">What the proxy adds: the request id, a sticky-session cookie.</param>
     public static void Write(PipeWriter output, ResponseHead response, ClientBodyMode mode, bool close,
-        HttpVersion clientVersion, in ForwardingFields forwarding)
+        HttpVersion clientVersion, in ResponseExtras extras)
     {
         var writer = new HeadWriter(output);
         WriteStatusLine(ref writer, response);
         foreach (ref readonly HeaderField field in response.Headers)
         {
             if (field.IsHopByHop || field.Known is KnownHeader.Via or KnownHeader.ContentLength) continue;
-            writer.WriteField(response.NameOf(field), response.ValueOf(field));
+            ReadOnlySpan<byte> name = response.NameOf(field);
+            if (extras.Trace?.ReplacesInResponse(name) ?? false) continue;
+            writer.WriteField(name, response.ValueOf(field));
         }
+        if (extras.Trace is { RequestId.IsEmpty: false } trace) writer.WriteField(RequestId.Name, trace.RequestId);
+        if (!extras.StickyCookieName.IsEmpty) WriteStickyCookie(ref writer, extras.StickyCookieName, extras.StickyCookieValue);
         UpstreamRequestHead.WriteAppended(ref writer, response, KnownHeader.Via, "Via: "u8,
             response.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
         if (mode == ClientBodyMode.Chunked) writer.Write("Transfer-Encoding: chunked\r\n"u8);
@@ -31,6 +42,19 @@ internal static class ClientResponseHead
         else if (clientVersion == HttpVersion.Http10) writer.Write("Connection: keep-alive\r\n"u8);
         writer.Write("\r\n"u8);
         writer.Commit();
+    }
+
+    /// <summary>
+    /// Pins the client to the destination that answered (sticky sessions): an opaque id, never the address; HttpOnly
+    /// since scripts have no business with it; SameSite=Lax so it follows top-level navigation but not cross-site posts.
+    /// </summary>
+    private static void WriteStickyCookie(ref HeadWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        writer.Write("Set-Cookie: "u8);
+        writer.Write(name);
+        writer.Write((byte)'=');
+        writer.Write(value);
+        writer.Write("; Path=/; HttpOnly; SameSite=Lax\r\n"u8);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
-using Proxy.Engine.Async;
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using Proxy.Engine.Async;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Server;
 using Proxy.Engine.Upstreams;
@@ -17,11 +18,11 @@ internal sealed partial class Http1Forwarder
     private async ValueTask<RequestSendResult> SendRequestAsync(UpstreamConnection upstream, RequestHead request,
         ClientLimits limits, Cluster cluster)
     {
-        UpstreamRequestHead.Write(upstream.Output, request, _client.Forwarding);
+        UpstreamRequestHead.Write(upstream.Output, request, _client.Forwarding, _trace);
         CopyResult copied;
         try
         {
-            copied = request.Framing switch
+            copied = _replay is not null ? await WriteReplayAsync(upstream).ConfigureAwait(false) : request.Framing switch
             {
                 BodyFraming.ContentLength when request.ContentLength > 0 => await _copier.CopyExactAsync(
                     _client.Input, upstream.Output, request.ContentLength, cluster.IdleTimeoutMs).ConfigureAwait(false),
@@ -43,6 +44,35 @@ internal sealed partial class Http1Forwarder
             CopyResult.DestinationFailed => RequestSendResult.UpstreamFailed,
             _ => RequestSendResult.ClientFailed,
         };
+    }
+
+    /// <summary>
+    /// Whether the body is read whole before the first attempt, so that a retry can send it again: only when retries
+    /// are on, and only a Content-Length body within <c>max_replay_body</c> (a chunked one streams: its size is not
+    /// known until it has been read, and it is refused a retry once any of it went upstream).
+    /// </summary>
+    private static bool KeepsBodyForReplay(RequestHead request, ClusterRuntime runtime) =>
+        runtime.Retry.MaxRetries > 0 && request.Framing == BodyFraming.ContentLength &&
+        request.ContentLength > 0 && request.ContentLength <= runtime.Retry.MaxReplayBody;
+
+    /// <summary>Reads the whole body from the client into a pooled buffer; false when the client went away first.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<bool> ReadBodyForReplayAsync(RequestHead request, Cluster cluster)
+    {
+        int length = (int)request.ContentLength;
+        _replay = ArrayPool<byte>.Shared.Rent(length);
+        CopyResult read = await _copier.ReadExactAsync(_client.Input, _replay, length, cluster.IdleTimeoutMs).ConfigureAwait(false);
+        if (read != CopyResult.Completed) return false;
+        _replayLength = length;
+        _clientBodyRead = true;
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<CopyResult> WriteReplayAsync(UpstreamConnection upstream)
+    {
+        upstream.Output.Write(_replay.AsSpan(0, _replayLength));
+        return await FlushUpstreamAsync(upstream).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]

@@ -2,6 +2,7 @@ using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using Proxy.Balancers;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Timeouts;
 using Proxy.Engine.Upstreams;
@@ -70,6 +71,7 @@ internal sealed partial class Http1Forwarder
                 if (ShouldPassInterim(request, response))
                 {
                     ClientResponseHead.WriteInterim(_client.Output, response);
+                    _sentInterim = true;
                     if (!await _client.FlushAsync().ConfigureAwait(false)) return (ResponseHeadResult.ClientFailed, true);
                 }
             }
@@ -120,12 +122,12 @@ internal sealed partial class Http1Forwarder
 
     /// <summary>Writes the client's response head and streams the body; releases the upstream connection.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    private async ValueTask<ExchangeOutcome> RelayResponseAsync(UpstreamConnection upstream, RequestHead request,
+    private async ValueTask<AttemptResult> RelayResponseAsync(UpstreamConnection upstream, RequestHead request,
         ResponseHead response, bool requestComplete, Cluster cluster)
     {
         ClientBodyMode mode = ClientBodyModes.Choose(response.Framing, request.Version);
         bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _client.IsDraining;
-        ClientResponseHead.Write(_client.Output, response, mode, close, request.Version, _client.Forwarding);
+        WriteClientHead(response, mode, close, request.Version, cluster.Runtime);
 
         CopyResult copied;
         try
@@ -140,12 +142,20 @@ internal sealed partial class Http1Forwarder
         bool reusable = copied == CopyResult.Completed && requestComplete && response.KeepAlive
                         && response.Framing != BodyFraming.CloseDelimited && !MayBeFollowedByABody(request, response);
         upstream.Pool.Release(upstream, reusable);
-        if (copied == CopyResult.Completed) return new ExchangeOutcome(response.StatusCode, !close);
 
-        // Part of the response is already with the client: closing is the only way left to tell it the body
-        // is incomplete. A keep-alive connection must never carry a silently truncated response.
-        if (copied != CopyResult.DestinationFailed) _server.Stats.UpstreamFailed();
-        return new ExchangeOutcome(response.StatusCode, KeepAlive: false);
+        // When the body broke off, part of the response is already with the client: closing is the only way left to
+        // tell it the body is incomplete. A keep-alive connection must never carry a silently truncated response.
+        if (copied is not (CopyResult.Completed or CopyResult.DestinationFailed)) _server.Stats.UpstreamFailed();
+        return RelayOutcome(copied, response.StatusCode, keepAlive: !close);
+    }
+
+    /// <summary>The client's head, with the request id and, when this response pins a sticky session, its cookie.</summary>
+    private void WriteClientHead(ResponseHead response, ClientBodyMode mode, bool close, HttpVersion version, ClusterRuntime runtime)
+    {
+        DestinationState? pin = _pinTo;
+        var extras = new ResponseExtras(_trace, pin is null ? default : runtime.StickyCookieName,
+            pin is null ? default : pin.StickyId);
+        ClientResponseHead.Write(_client.Output, response, mode, close, version, in extras);
     }
 
     private ValueTask<CopyResult> CopyResponseBodyAsync(UpstreamConnection upstream, ResponseHead response,

@@ -1,47 +1,83 @@
-using Proxy.Engine.Async;
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Proxy.Balancers;
+using Proxy.Engine.Async;
+using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Engine.Metrics;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Server;
+using Proxy.Engine.Tracing;
 using Proxy.Engine.Upstreams;
+using Proxy.Health;
 using Proxy.Protocols.Http1;
 
 namespace Proxy.Engine.Forwarding;
 
 /// <summary>
-/// Carries one client request at a time to a destination and its response back (DESIGN.md steps 4-8): route,
-/// pick, take a pooled upstream connection, send the rewritten head and stream the body, read the response head,
-/// rewrite it, stream the body back, return the connection to its pool when it may be reused.
-/// One per client connection; expected failures are outcomes (502, 503, 504), not exceptions.
-/// The request and response halves are in the partial files next to this one.
+/// Carries one client request at a time to a destination and its response back (DESIGN.md steps 4-8): route, then
+/// attempts — pick a usable destination its breaker admits, take a pooled connection, send the rewritten head and
+/// stream the body, read the response head, rewrite it, stream the body back — retrying a failed attempt on another
+/// destination when the cluster's retry policy and budget allow, and reporting every attempt's outcome to health.
+/// One per client connection; expected failures are outcomes (502, 503, 504), not exceptions. Partial files: the
+/// attempt (.Attempt), picking a destination (.Picking), the request (.Request) and response (.Response) halves.
 /// </summary>
 internal sealed partial class Http1Forwarder
 {
     private readonly Http1ClientConnection _client;
     private readonly ServerContext _server;
     private readonly BodyCopier _copier;
+    private readonly RequestTrace? _trace;
     private UpstreamConnection? _upstream;    // the connection in use, so Abort can cut it
+
+    // The request body, read whole before the first attempt when it is small enough to send again on a retry.
+    private byte[]? _replay;
+    private int _replayLength;
+
+    // Whether the client's body has been read to its end (sent upstream, or held for replay): until then, answering
+    // means closing, since the unread bytes would be taken for the next request.
+    private bool _clientBodyRead;
+
+    // Whether a 1xx went to the client: a 5xx that follows can no longer be swapped for a retry's answer.
+    private bool _sentInterim;
 
     public Http1Forwarder(Http1ClientConnection client, ServerContext server)
     {
         _client = client;
         _server = server;
         _copier = new BodyCopier(client.Deadline);
+        TracingConfig tracing = server.Tracing;
+        if (tracing.RequestId || tracing.GenerateTraceParent) _trace = new RequestTrace(tracing);
     }
+
+    // What the request's record reports (read by the connection once ForwardAsync returns).
+    public RouteMetrics? RecordRoute { get; private set; }
+    public DestinationMetrics? RecordDestination { get; private set; }
+    public RequestError RecordError { get; private set; }
+    public int RecordRetries { get; private set; }
+    public long UpstreamStartTimestamp { get; private set; }
+    public long UpstreamHeadersTimestamp { get; private set; }
+
+    /// <summary>The request id and trace context of the request in progress; null when both are off.</summary>
+    public RequestTrace? Trace => _trace;
 
     /// <summary>Forwards <paramref name="request"/>, whose head has been consumed from the client's pipe.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<ExchangeOutcome> ForwardAsync(RequestHead request, ClientLimits limits)
     {
+        BeginRecord();
+        _trace?.Begin(request);
         // CONNECT would turn the connection into a tunnel, which is not supported yet.
         if (request.Method == KnownMethod.Connect) return await RejectAsync(RejectReason.MethodNotAllowed).ConfigureAwait(false);
 
         RoutingSnapshot snapshot = _server.Routing.Current;      // read once: the whole request uses this snapshot
         Route? route = snapshot.Match(request.Host, request.Path);
-        if (route is null) return await _client.AnswerAsync(404, close: HasUnreadBody(request)).ConfigureAwait(false);
+        if (route is null)
+        {
+            RecordError = RequestError.NoRoute;
+            return await _client.AnswerAsync(404, close: ClientBodyPending(request)).ConfigureAwait(false);
+        }
+        RecordRoute = route.Metrics;
 
         // Known from the head: refused before anything is sent upstream, and before any 100 Continue.
         if (request.Framing == BodyFraming.ContentLength && request.ContentLength > limits.MaxRequestBody)
@@ -49,119 +85,135 @@ internal sealed partial class Http1Forwarder
             return await RejectAsync(RejectReason.BodyTooLarge).ConfigureAwait(false);
         }
 
-        Destination? destination = route.Cluster.Pick(default(PickContext));
-        if (destination is null) return await _client.AnswerAsync(503, close: HasUnreadBody(request)).ConfigureAwait(false);
-
         if (request.ExpectContinue && request.Framing != BodyFraming.None && request.Version == HttpVersion.Http11)
         {
             // Answer the expectation ourselves: the body then flows at once, and neither the client nor an
             // upstream that ignores Expect waits on the other (RFC 9110 §10.1.1).
             _client.Output.Write(CannedResponses.Continue);
-            if (!await _client.FlushAsync().ConfigureAwait(false)) return ExchangeOutcome.ClientGone;
+            if (!await _client.FlushAsync().ConfigureAwait(false)) return ClientGone();
         }
 
-        destination.State.OnRequestStart();
-        long started = Stopwatch.GetTimestamp();
+        RetryBudget budget = route.Cluster.Runtime.Budget;
+        budget.OnRequestStarted();
         try
         {
-            return await ExchangeAsync(request, limits, route.Cluster, destination).ConfigureAwait(false);
+            return await ForwardWithRetriesAsync(request, limits, route.Cluster).ConfigureAwait(false);
         }
         finally
         {
-            long ended = Stopwatch.GetTimestamp();
-            destination.State.OnRequestEnd(ended - started, ended);
-            _upstream = null;
+            budget.OnRequestEnded();
+            ReturnReplayBuffer();
+            ForgetTried();
+        }
+    }
+
+    /// <summary>
+    /// Attempts until one answers the client or no retry is allowed: the policy decides (outcome, attempts left,
+    /// idempotency, whether the body can be sent again) and the budget caps retries in flight; a retry holds its
+    /// budget token from being scheduled, through its backoff, to the end of its attempt.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<ExchangeOutcome> ForwardWithRetriesAsync(RequestHead request, ClientLimits limits, Cluster cluster)
+    {
+        ClusterRuntime runtime = cluster.Runtime;
+        if (KeepsBodyForReplay(request, runtime) && !await ReadBodyForReplayAsync(request, cluster).ConfigureAwait(false))
+        {
+            return ClientGone();
+        }
+        bool holdsRetryToken = false;
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                AttemptResult result = await AttemptAsync(request, limits, cluster, attempt).ConfigureAwait(false);
+                if (holdsRetryToken)
+                {
+                    runtime.Budget.ReleaseRetry();
+                    holdsRetryToken = false;
+                }
+                if (result.Answered)
+                {
+                    RecordError = result.Error;
+                    return result.Exchange;
+                }
+
+                TimeSpan? delay = result.RetryDelay;
+                if (delay is null)
+                {
+                    var failed = new FailedAttempt(attempt, result.Outcome, result.Status, IsIdempotent(request.Method),
+                        result.BodyBytesSent, _replay is not null, ResponseStarted: false);
+                    if (runtime.Retry.TrySchedule(failed, runtime.Budget, out TimeSpan backoff) == RetryVerdict.Retry) delay = backoff;
+                }
+                if (delay is { } wait)
+                {
+                    holdsRetryToken = true;
+                    RecordRetries++;
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait).ConfigureAwait(false);     // retries only: allocates
+                    continue;
+                }
+
+                RecordError = result.Error;
+                return await _client.AnswerAsync(RequestOutcomes.StatusCodeFor(result.Outcome, result.Status),
+                    close: ClientBodyPending(request)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (holdsRetryToken) runtime.Budget.ReleaseRetry();
         }
     }
 
     /// <summary>Cuts the upstream connection in use, if any (a timeout or shutdown aborted the exchange).</summary>
     public void AbortUpstream() => Volatile.Read(ref _upstream)?.Close();
 
-    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    private async ValueTask<ExchangeOutcome> ExchangeAsync(RequestHead request, ClientLimits limits, Cluster cluster, Destination destination)
-    {
-        var (status, upstream) = await destination.Pool.AcquireAsync().ConfigureAwait(false);
-        for (int attempt = 0; ; attempt++)
-        {
-            if (status != AcquireStatus.Acquired || upstream is null)
-            {
-                if (status == AcquireStatus.PoolExhausted) return await _client.AnswerAsync(503, HasUnreadBody(request)).ConfigureAwait(false);
-                _server.Stats.UpstreamConnectFailed();
-                return await _client.AnswerAsync(502, HasUnreadBody(request)).ConfigureAwait(false);
-            }
-
-            Volatile.Write(ref _upstream, upstream);
-            bool reused = upstream.RequestCount > 0;
-            RequestSendResult sent = await SendRequestAsync(upstream, request, limits, cluster).ConfigureAwait(false);
-            switch (sent)
-            {
-                case RequestSendResult.ClientFailed:
-                    destination.Pool.Release(upstream, reusable: false);
-                    return ExchangeOutcome.ClientGone;
-                case RequestSendResult.ClientBodyInvalid:
-                    destination.Pool.Release(upstream, reusable: false);
-                    return await _client.AnswerAsync(400, close: true).ConfigureAwait(false);
-                case RequestSendResult.BodyTooLarge:
-                    // Found out midway through a chunked body, part of which the upstream already has: that
-                    // connection holds half a request and is closed; so is the client's, whose body we stop reading.
-                    destination.Pool.Release(upstream, reusable: false);
-                    return await RejectAsync(RejectReason.BodyTooLarge).ConfigureAwait(false);
-            }
-            bool requestComplete = sent == RequestSendResult.Sent;
-
-            ResponseHead response = _server.ResponseHeads.Get();
-            try
-            {
-                (ResponseHeadResult received, bool receivedAny) =
-                    await ReceiveResponseHeadAsync(upstream, request, response, cluster).ConfigureAwait(false);
-                switch (received)
-                {
-                    case ResponseHeadResult.Received:
-                        return await RelayResponseAsync(upstream, request, response, requestComplete, cluster).ConfigureAwait(false);
-
-                    case ResponseHeadResult.UpstreamClosed when reused && !receivedAny && attempt == 0
-                                                                 && request.Framing == BodyFraming.None:
-                        // The upstream closed this idle connection just as we reused it (a keep-alive race every
-                        // proxy meets). Nothing reached it but a head we still hold: send it once more on a new one.
-                        destination.Pool.Release(upstream, reusable: false);
-                        _server.Stats.RetriedStaleConnection();
-                        (status, upstream) = await destination.Pool.AcquireNewAsync().ConfigureAwait(false);
-                        continue;
-
-                    case ResponseHeadResult.ClientFailed:
-                        destination.Pool.Release(upstream, reusable: false);
-                        return ExchangeOutcome.ClientGone;
-
-                    case ResponseHeadResult.TimedOut:
-                        destination.Pool.Release(upstream, reusable: false);
-                        _server.Stats.UpstreamTimedOut();
-                        return await _client.AnswerAsync(504, close: !requestComplete).ConfigureAwait(false);
-
-                    default:
-                        destination.Pool.Release(upstream, reusable: false);
-                        _server.Stats.UpstreamFailed();
-                        return await _client.AnswerAsync(502, close: !requestComplete).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _server.ResponseHeads.Return(response);
-            }
-        }
-    }
-
     /// <summary>A rejection found by the forwarder rather than the parser: counted under its reason, answered, closed.</summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     private async ValueTask<ExchangeOutcome> RejectAsync(RejectReason reason)
     {
         _server.Stats.Rejected(reason);
+        RecordError = reason switch
+        {
+            RejectReason.MethodNotAllowed => RequestError.MethodNotAllowed,
+            RejectReason.BodyTooLarge => RequestError.BodyTooLarge,
+            _ => RequestError.BadRequestBody,
+        };
         return await _client.AnswerAsync(RejectStatus.Of(reason), close: true).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Whether the client's connection still holds body bytes we did not read: answering without reading them
-    /// means the connection cannot carry another request.
-    /// </summary>
-    private static bool HasUnreadBody(RequestHead request) =>
+    private ExchangeOutcome ClientGone()
+    {
+        RecordError = RequestError.ClientGone;
+        return ExchangeOutcome.ClientGone;
+    }
+
+    private void BeginRecord()
+    {
+        RecordRoute = null;
+        RecordDestination = null;
+        RecordError = RequestError.None;
+        RecordRetries = 0;
+        UpstreamStartTimestamp = 0;
+        UpstreamHeadersTimestamp = 0;
+        ForgetTried();
+        _sentInterim = false;
+        _clientBodyRead = false;
+    }
+
+    /// <summary>RFC 9110 §9.2.2: methods whose repetition has the effect of one request.</summary>
+    private static bool IsIdempotent(KnownMethod method) => method is KnownMethod.Get or KnownMethod.Head
+        or KnownMethod.Options or KnownMethod.Trace or KnownMethod.Put or KnownMethod.Delete;
+
+    private static bool HasBody(RequestHead request) =>
         request.Framing == BodyFraming.Chunked || (request.Framing == BodyFraming.ContentLength && request.ContentLength > 0);
+
+    /// <summary>Whether the client's connection still holds body bytes we have not read.</summary>
+    private bool ClientBodyPending(RequestHead request) => HasBody(request) && !_clientBodyRead;
+
+    private void ReturnReplayBuffer()
+    {
+        if (_replay is null) return;
+        ArrayPool<byte>.Shared.Return(_replay);
+        _replay = null;
+        _replayLength = 0;
+    }
 }

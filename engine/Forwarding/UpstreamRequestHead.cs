@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
+using Proxy.Engine.Tracing;
 using Proxy.Protocols.Http1;
+using RequestIdField = Proxy.Engine.Tracing.RequestId;
 
 namespace Proxy.Engine.Forwarding;
 
@@ -13,7 +15,7 @@ namespace Proxy.Engine.Forwarding;
 /// </summary>
 internal static class UpstreamRequestHead
 {
-    public static void Write(PipeWriter output, RequestHead request, in ForwardingFields forwarding)
+    public static void Write(PipeWriter output, RequestHead request, in ForwardingFields forwarding, RequestTrace? trace)
     {
         var writer = new HeadWriter(output);
         writer.Write(request.MethodName);
@@ -33,9 +35,10 @@ internal static class UpstreamRequestHead
         {
             if (field.IsHopByHop || IsOwnedByProxy(field.Known)) continue;
             ReadOnlySpan<byte> name = request.NameOf(field);
-            if (field.Known == KnownHeader.None && UnderscoredFieldNames.MimicsOwnedField(name)) continue;
+            if (field.Known == KnownHeader.None && (UnderscoredFieldNames.MimicsOwnedField(name) || (trace?.Replaces(name) ?? false))) continue;
             writer.WriteField(name, request.ValueOf(field));
         }
+        if (trace is not null) WriteTrace(ref writer, trace);
 
         writer.WriteField("Host"u8, request.Host);
         WriteAppended(ref writer, request, KnownHeader.XForwardedFor, "X-Forwarded-For: "u8, forwarding.ClientAddress);
@@ -46,6 +49,13 @@ internal static class UpstreamRequestHead
         WriteFraming(ref writer, request.Framing, request.ContentLength);
         writer.Write("\r\n"u8);
         writer.Commit();
+    }
+
+    /// <summary>The request id (kept or made) and, when the proxy started the trace, its traceparent.</summary>
+    private static void WriteTrace(ref HeadWriter writer, RequestTrace trace)
+    {
+        if (trace.TraceParentGenerated) writer.WriteField(TraceParent.Name, trace.TraceParent);
+        if (!trace.RequestId.IsEmpty) writer.WriteField(RequestIdField.Name, trace.RequestId);
     }
 
     /// <summary>The one framing field of a message whose body we frame ourselves (nothing for no body).</summary>

@@ -94,6 +94,8 @@ internal sealed class ReloadCoordinator : IDisposable
         ConfigStatus before = Status;
         var outcome = new ReloadOutcome(trigger, DateTimeOffset.UtcNow, applied, unchanged, before.Version, errors);
         foreach (string error in errors) Log.ReloadRefused(_logger, trigger, error);
+        if (applied || unchanged) _server.Context.Metrics.ReloadSucceeded();
+        else _server.Context.Metrics.ReloadFailed(errors.Count);
         Volatile.Write(ref _status, before with
         {
             LastReload = outcome,

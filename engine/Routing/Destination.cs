@@ -25,6 +25,9 @@ internal sealed class Destination
     public DestinationState State { get; }
     public UpstreamPool Pool { get; }
 
+    /// <summary>This destination's metrics; attached when a snapshot holding it is published.</summary>
+    public Metrics.DestinationMetrics? Metrics { get; set; }
+
     /// <summary>Where the pool is registered with the heartbeat (for its idle timeout).</summary>
     public int HeartbeatSlot { get; set; } = -1;
 

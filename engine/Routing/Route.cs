@@ -26,6 +26,9 @@ internal sealed class Route
     public Cluster Cluster { get; }
     public int Priority => Config.Priority;
 
+    /// <summary>This route's request metrics; attached when the snapshot is published.</summary>
+    public Metrics.RouteMetrics? Metrics { get; set; }
+
     /// <summary>How specific the host condition is: 2 exact, 1 wildcard, 0 any host.</summary>
     public int HostSpecificity
     {

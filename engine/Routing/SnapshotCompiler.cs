@@ -3,6 +3,7 @@ using Proxy.Balancers;
 using Proxy.Engine.Config;
 using Proxy.Engine.Timeouts;
 using Proxy.Engine.Upstreams;
+using Proxy.Health;
 
 namespace Proxy.Engine.Routing;
 
@@ -15,17 +16,24 @@ namespace Proxy.Engine.Routing;
 internal sealed class SnapshotCompiler
 {
     private readonly Heartbeat _heartbeat;
+    private readonly IHealthEvents _healthEvents;
     private readonly Lock _compileLock = new();
     private Dictionary<(string Cluster, string Address), Destination> _live = [];
+    private Dictionary<string, ClusterRuntime> _runtimes = new(StringComparer.Ordinal);
     private long _version;
 
-    public SnapshotCompiler(Heartbeat heartbeat) => _heartbeat = heartbeat;
+    public SnapshotCompiler(Heartbeat heartbeat, IHealthEvents? healthEvents = null)
+    {
+        _heartbeat = heartbeat;
+        _healthEvents = healthEvents ?? NullHealthEvents.Instance;
+    }
 
     public RoutingSnapshot Compile(ProxyConfig config)
     {
         lock (_compileLock)
         {
             var next = new Dictionary<(string, string), Destination>();
+            var runtimes = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
             var clusters = new Dictionary<string, Cluster>(StringComparer.Ordinal);
             foreach (ClusterConfig cluster in config.Clusters)
             {
@@ -35,7 +43,12 @@ internal sealed class SnapshotCompiler
                     destinations[i] = Reuse(cluster, cluster.Destinations[i]) ?? Create(cluster, cluster.Destinations[i]);
                     next[(cluster.Name, destinations[i].Address)] = destinations[i];
                 }
-                clusters[cluster.Name] = new Cluster(cluster, destinations, CreateBalancer(cluster.Balancer));
+                ClusterRuntime runtime = _runtimes.TryGetValue(cluster.Name, out ClusterRuntime? kept) && kept.Serves(cluster)
+                    ? kept
+                    : new ClusterRuntime(cluster, _healthEvents);
+                runtime.SetDestinations(destinations);
+                runtimes[cluster.Name] = runtime;
+                clusters[cluster.Name] = new Cluster(cluster, destinations, runtime);
             }
 
             var routes = new Route[config.Routes.Count];
@@ -49,7 +62,13 @@ internal sealed class SnapshotCompiler
             {
                 if (!next.TryGetValue(key, out Destination? kept) || kept != destination) Retire(destination);
             }
+            foreach (var (name, runtime) in _runtimes)
+            {
+                // Requests still in flight on a replaced runtime only report outcomes to it, which then go nowhere.
+                if (!runtimes.TryGetValue(name, out ClusterRuntime? kept) || kept != runtime) runtime.Dispose();
+            }
             _live = next;
+            _runtimes = runtimes;
             return new RoutingSnapshot(config, routes, clusters, ++_version);
         }
     }
@@ -60,7 +79,9 @@ internal sealed class SnapshotCompiler
         lock (_compileLock)
         {
             foreach (Destination destination in _live.Values) Retire(destination);
+            foreach (ClusterRuntime runtime in _runtimes.Values) runtime.Dispose();
             _live = [];
+            _runtimes = new(StringComparer.Ordinal);
         }
     }
 
@@ -106,17 +127,4 @@ internal sealed class SnapshotCompiler
         destination.HeartbeatSlot = -1;
         destination.Pool.Dispose();
     }
-
-    private static IBalancer CreateBalancer(BalancerKind kind) => BalancerFactory.Create(kind switch
-    {
-        BalancerKind.RoundRobin => BalancingAlgorithm.RoundRobin,
-        BalancerKind.WeightedRoundRobin => BalancingAlgorithm.WeightedRoundRobin,
-        BalancerKind.Random => BalancingAlgorithm.Random,
-        BalancerKind.LeastConn => BalancingAlgorithm.LeastRequests,
-        BalancerKind.PowerOfTwoChoices => BalancingAlgorithm.PowerOfTwoChoices,
-        BalancerKind.PeakEwma => BalancingAlgorithm.PeakEwma,
-        BalancerKind.ConsistentHash => BalancingAlgorithm.ConsistentHash,
-        BalancerKind.Sticky => BalancingAlgorithm.Sticky,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown balancer"),
-    });
 }

@@ -58,7 +58,9 @@ public sealed partial class ProxyServer
         }
 
         RoutingSnapshot snapshot = _compiler.Compile(next);
-        _context.Routing.Publish(snapshot);
+        _context.PublishSnapshot(snapshot);
+        _context.PublishTracing(next.Tracing);
+        if (next.AccessLog != current.AccessLog) SwitchAccessLog(next);
         if (next.Limits != current.Limits)
         {
             _context.PublishLimits(new ClientLimits(next.Limits));
@@ -81,6 +83,17 @@ public sealed partial class ProxyServer
         await SwitchAdminAsync(current, next, newAdmin).ConfigureAwait(false);
         Log.ConfigLoaded(_context.Logger, next.SourcePath, next.Routes.Count, next.Clusters.Count, snapshot.Version);
         return null;
+    }
+
+    /// <summary>
+    /// A changed [access_log]: new requests log to the new logger at once; the old one is disposed (its queue written)
+    /// after requests that may still hold it are done — a few seconds is far longer than writing a line takes.
+    /// </summary>
+    private void SwitchAccessLog(ProxyConfig next)
+    {
+        AccessLog.AccessLogger? previous = _context.Observers.SwapAccessLog(
+            AccessLog.AccessLogger.FromConfig(next.AccessLog, _context.Metrics.AccessLog));
+        if (previous is not null) _ = Task.Delay(TimeSpan.FromSeconds(5)).ContinueWith(_ => previous.Dispose(), TaskScheduler.Default);
     }
 
     private async Task SwitchAdminAsync(ProxyConfig current, ProxyConfig next, AdminServer? newAdmin)

@@ -37,8 +37,8 @@ public sealed partial class ProxyServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _config = config;
         _context = new ServerContext(new ClientLimits(config.Limits), loggerFactory.CreateLogger("proxy"),
-            TransportOptions.Client(config.Server.ReleaseIdleBuffers));
-        _compiler = new SnapshotCompiler(_context.Heartbeat);
+            TransportOptions.Client(config.Server.ReleaseIdleBuffers), config);
+        _compiler = new SnapshotCompiler(_context.Heartbeat, _context.HealthEvents);
         _connectionLimit = new ConnectionLimiter(config.Limits.MaxConnections);
         _reloads = new ReloadCoordinator(this, configPath, _context.Logger);
     }
@@ -79,7 +79,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         }
 
         RoutingSnapshot snapshot = _compiler.Compile(config);
-        _context.Routing.Publish(snapshot);
+        _context.PublishSnapshot(snapshot);
         _reloads.OnStarted(config, snapshot.Version);
         Log.ConfigLoaded(_context.Logger, config.SourcePath, config.Routes.Count, config.Clusters.Count, snapshot.Version);
 
@@ -103,6 +103,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
     /// configuration stays untouched and the outcome says why. One reload at a time.
     /// </summary>
     public Task<ReloadOutcome> ReloadAsync(ReloadTrigger trigger) => _reloads.ReloadAsync(trigger);
+
+    /// <summary>Reopens the access log file (after a log rotation moved it away); nothing when it logs to stdout or is off.</summary>
+    public void ReopenAccessLog() => _context.Observers.AccessLog?.Reopen();
 
     /// <summary>
     /// Stops accepting, lets in-flight requests finish for up to <paramref name="drainTimeout"/> (idle
@@ -128,6 +131,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
             for (int i = 0; i < 50 && _context.Connections.Count > 0; i++) await Task.Delay(20).ConfigureAwait(false);
         }
         if (Volatile.Read(ref _admin) is { } admin) await admin.StopAsync().ConfigureAwait(false);
+        _context.Observers.SwapAccessLog(null)?.Dispose();      // writes what it still has queued
         _compiler.RetireAll();
         _context.Heartbeat.Dispose();
         Log.Stopped(_context.Logger);
@@ -153,7 +157,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
             ListenerSocket.EnsureFree(endPoint);
             socket = ListenerSocket.Open(endPoint);
         });
-        return new AdminServer(_context, () => Config.Admin, this, socket);
+        return new AdminServer(_context, () => Config.Admin, this, socket, _context.Metrics);
     }
 
     /// <summary>Runs <paramref name="open"/>, turning a socket failure into a sentence naming the address.</summary>

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.ObjectPool;
 using Pipelines.Sockets.Unofficial;
+using Proxy.Engine.AccessLog;
+using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Health;
 using Proxy.Engine.Metrics;
 using Proxy.Engine.Routing;
 using Proxy.Engine.Timeouts;
@@ -21,12 +24,18 @@ internal sealed class ServerContext
     private ClientLimits _limits;
     private int _draining;
 
-    public ServerContext(ClientLimits limits, ILogger logger, SocketConnectionOptions clientTransport)
+    private TracingConfig _tracing;
+
+    public ServerContext(ClientLimits limits, ILogger logger, SocketConnectionOptions clientTransport, ProxyConfig config)
     {
         _limits = limits;
+        _tracing = config.Tracing;
         ClientTransport = clientTransport;
         Logger = logger;
         Heartbeat = new Heartbeat(Heartbeat.DefaultInterval);
+        Metrics = new ProxyMetrics(Stats, Routing);
+        Observers = new RequestObservers(Metrics, AccessLogger.FromConfig(config.AccessLog, Metrics.AccessLog));
+        HealthEvents = new LoggingHealthEvents(logger, new HealthMetrics(Metrics));
         ResponseHeads = new DefaultObjectPool<ResponseHead>(
             new MessageHeadPolicy<ResponseHead>(() => new ResponseHead(ResponseHeadLimits)), 1024);
     }
@@ -38,6 +47,35 @@ internal sealed class ServerContext
     public ConnectionSet Connections { get; } = new();
     public ObjectPool<ResponseHead> ResponseHeads { get; }
     public ILogger Logger { get; }
+
+    /// <summary>The Prometheus metrics (GET /metrics).</summary>
+    public ProxyMetrics Metrics { get; }
+
+    /// <summary>Where every finished request is reported: metrics and the access log.</summary>
+    public RequestObservers Observers { get; }
+
+    /// <summary>What health state changes go to: the log (once each) and the metrics.</summary>
+    public IHealthEvents HealthEvents { get; }
+
+    /// <summary>[tracing]: read by each connection when it starts.</summary>
+    public TracingConfig Tracing => Volatile.Read(ref _tracing);
+
+    public void PublishTracing(TracingConfig tracing) => Volatile.Write(ref _tracing, tracing);
+
+    /// <summary>
+    /// Publishes a compiled snapshot: its routes and destinations get their metrics first (series of names gone are
+    /// removed), so the first request on it already counts.
+    /// </summary>
+    public void PublishSnapshot(RoutingSnapshot snapshot)
+    {
+        Metrics.Sync(snapshot);
+        foreach (Route route in snapshot.Routes) route.Metrics = Metrics.Route(route.Name, route.Cluster.Name);
+        foreach (Cluster cluster in snapshot.Clusters.Values)
+        {
+            foreach (Destination destination in cluster.Destinations) destination.Metrics = Metrics.Destination(cluster.Name, destination.Address);
+        }
+        Routing.Publish(snapshot);
+    }
 
     /// <summary>How client sockets are wrapped (see <see cref="TransportOptions.Client"/>).</summary>
     public SocketConnectionOptions ClientTransport { get; }

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Proxy.Engine.Metrics;
+using Proxy.Engine.Tracing;
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Connections;
+
+internal sealed partial class Http1ClientConnection
+{
+    /// <summary>
+    /// Reports a forwarded request to metrics and the access log. Bytes are the socket's counts since the request began
+    /// (head and body, both ways); a response still queued in the pipe when it ends is counted with the next request.
+    /// </summary>
+    private void ReportForwarded(RequestHead head, int status, long started, long bytesReadBefore, long bytesSentBefore)
+    {
+        RequestTrace? trace = _forwarder.Trace;
+        ReadOnlySpan<byte> query = head.Query;
+        var record = new RequestRecord
+        {
+            Route = _forwarder.RecordRoute,
+            Destination = _forwarder.RecordDestination,
+            Status = status,
+            Error = _forwarder.RecordError,
+            Retries = _forwarder.RecordRetries,
+            BytesReceived = _transport.BytesRead - bytesReadBefore,
+            BytesSent = _transport.BytesSent - bytesSentBefore,
+            StartTimestamp = started,
+            UpstreamStartTimestamp = _forwarder.UpstreamStartTimestamp,
+            UpstreamHeadersTimestamp = _forwarder.UpstreamHeadersTimestamp,
+            EndTimestamp = Stopwatch.GetTimestamp(),
+            Method = head.MethodName,
+            Host = head.Host,
+            Path = head.Path,
+            Query = query.IsEmpty ? default : query[1..],
+            ClientAddress = Forwarding.ClientAddress,
+            RequestId = trace is null ? default : trace.RequestId,
+            TraceParent = trace is null ? default : trace.TraceParent,
+        };
+        _server.Observers.OnCompleted(in record);
+    }
+
+    /// <summary>Reports a request refused before it had a complete head (400, 408, 414, 431...): no route, no upstream.</summary>
+    private void ReportRefused(int status, RequestError error, long started, long bytesReadBefore, long bytesSentBefore)
+    {
+        var record = new RequestRecord
+        {
+            Status = status,
+            Error = error,
+            BytesReceived = _transport.BytesRead - bytesReadBefore,
+            BytesSent = _transport.BytesSent - bytesSentBefore,
+            StartTimestamp = started,
+            EndTimestamp = Stopwatch.GetTimestamp(),
+            ClientAddress = Forwarding.ClientAddress,
+        };
+        _server.Observers.OnCompleted(in record);
+    }
+}
