@@ -157,10 +157,12 @@ public sealed class RetryAndHealthTests
     }
 
     [Fact]
-    public async Task CircuitBreaker_OpensOnFailures_ThenAHalfOpenTrialClosesIt()
+    public async Task CircuitBreaker_OriginFailingHalfTheTime_Opens_HalfOpensAfterOpenFor_AndClosesWhenTrialsSucceed()
     {
+        int served = 0;
         bool healthy = false;
-        await using var origin = new TestOrigin(_ => Volatile.Read(ref healthy) ? OriginResponse.Text("ok") : OriginResponse.Text("bad", 503));
+        await using var origin = new TestOrigin(_ =>
+            Volatile.Read(ref healthy) || Interlocked.Increment(ref served) % 2 == 1 ? OriginResponse.Text("ok") : OriginResponse.Text("bad", 503));
         // Panic mode off: with the only destination's breaker open, panic would send traffic to it anyway.
         await using var proxy = TomlProxy.Start("", """
             [clusters.health]
@@ -171,21 +173,67 @@ public sealed class RetryAndHealthTests
             minimum_requests = 10
             window = "10s"
             open_for = "500ms"
+            half_open_requests = 2
 
             [clusters.retry]
             attempts = 0
             """, origin.Address);
         using HttpClient client = proxy.CreateClient();
 
-        for (int i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/")).StatusCode);
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 10; i++) statuses.Add((await client.GetAsync("/")).StatusCode);
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.ServiceUnavailable));     // half of them, from the origin
         int reachedBeforeOpen = origin.Requests.Count;
+        var opened = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/")).StatusCode);
+        Assert.True(opened.Elapsed < TimeSpan.FromMilliseconds(500), "the open phase checks ran past open_for; the test cannot judge it");
         Assert.Equal(reachedBeforeOpen, origin.Requests.Count);    // open: answered by the proxy, the origin spared
 
         Volatile.Write(ref healthy, true);
-        await Task.Delay(700);
+        await Task.Delay(700);    // past open_for: half-open, trial requests go through
         for (int i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
-        Assert.Equal(reachedBeforeOpen + 10, origin.Requests.Count);
+        Assert.Equal(reachedBeforeOpen + 10, origin.Requests.Count);    // the trials succeeded: closed again
+    }
+
+    [Fact]
+    public async Task OriginKilledUnderLoad_IdempotentRequestsKeepSucceeding_AndItIsEjected()
+    {
+        // Responses without a body leave in one write: the kill cannot cut one in half, which no proxy could hide
+        // (the head is already with the client), and the test is about the requests the proxy can save.
+        await using var steady = new TestOrigin(_ => new OriginResponse());
+        var doomed = new TestOrigin(_ => new OriginResponse());
+        await using var proxy = TomlProxy.Start("", """
+            [clusters.health]
+            passive = { consecutive_failures = 3, ejection_time = "60s", max_ejection_percent = 50 }
+
+            [clusters.retry]
+            attempts = 2
+            backoff = "1ms"
+            on = ["connect_failure", "reset", "502"]
+            budget_minimum = 10
+            """, steady.Address, doomed.Address);
+        int sent = 0, failed = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        Task load = Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using HttpClient client = proxy.CreateClient();
+            while (!stop.IsCancellationRequested)
+            {
+                using HttpResponseMessage response = await client.GetAsync("/");
+                Interlocked.Increment(ref sent);
+                if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failed);
+            }
+        }));
+
+        await Task.Delay(1000);
+        await doomed.DisposeAsync();
+        int reachedDoomed = doomed.Requests.Count;
+        await load;
+
+        Assert.Equal(0, failed);
+        Assert.True(reachedDoomed > 0 && sent > reachedDoomed * 2, $"sent {sent}, doomed reached {reachedDoomed}");
+        // Ejected at the 3rd failure: after that only attempts already under way (8 clients) can still meet it.
+        Assert.InRange(proxy.Proxy.Server.Context.Stats.UpstreamConnectFailures, 1, 3 + 8);
     }
 
     [Fact]
