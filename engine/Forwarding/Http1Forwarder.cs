@@ -39,8 +39,8 @@ internal sealed partial class Http1Forwarder
         if (request.Method == KnownMethod.Connect) return await _client.AnswerAsync(405, close: true).ConfigureAwait(false);
 
         RoutingSnapshot snapshot = _server.Routing.Current;      // read once: the whole request uses this snapshot
-        Route? route = snapshot.Match(request.Host, request.Path);
-        if (route is null) return await _client.AnswerAsync(404, close: HasUnreadBody(request)).ConfigureAwait(false);
+        Route? route = snapshot.Match(request).Route;
+        if (route?.Cluster is null) return await _client.AnswerAsync(404, close: HasUnreadBody(request)).ConfigureAwait(false);
 
         if (request.Framing == BodyFraming.ContentLength && request.ContentLength > limits.MaxRequestBody)
         {

@@ -131,30 +131,6 @@ public sealed class ConfigLoaderErrorTests
     }
 
     [Theory]
-    [InlineData("path = \"/a\"", "path")]
-    [InlineData("path_regex = \"^/a\"", "path_regex")]
-    [InlineData("methods = [\"GET\"]", "methods")]
-    [InlineData("headers = { a = \"b\" }", "headers")]
-    [InlineData("query = { a = \"b\" }", "query")]
-    [InlineData("strip_prefix = \"/a\"", "strip_prefix")]
-    [InlineData("set_headers = { a = \"b\" }", "set_headers")]
-    [InlineData("remove_headers = [\"a\"]", "remove_headers")]
-    [InlineData("split = [{ cluster = \"c\", weight = 1 }]", "split")]
-    [InlineData("mirror = { cluster = \"c\", percent = 10 }", "mirror")]
-    public void LoadText_RouteKeyNotSupportedYet_SaysSo(string line, string key)
-    {
-        AssertSingleError(LoadWithListener($"""
-            [[routes]]
-            name = "r"
-            cluster = "c"
-            {line}
-            [[clusters]]
-            name = "c"
-            destinations = [{"{"} address = "10.0.0.1:80" {"}"}]
-            """), 4, 1, $"`{key}` in [[routes]] is not supported yet by this version; remove it or upgrade");
-    }
-
-    [Theory]
     [InlineData("hash_key = \"client_ip\"", "hash_key", 1)]
     [InlineData("[clusters.health]", "health", 11)]
     [InlineData("[clusters.circuit_breaker]", "circuit_breaker", 11)]
