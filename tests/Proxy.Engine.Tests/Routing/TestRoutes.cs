@@ -37,10 +37,11 @@ internal static class TestRoutes
             Priority = priority,
         };
 
-    /// <summary>Parses "GET /x HTTP/1.1" plus the given header lines (Host first when given).</summary>
+    /// <summary>Parses "GET /x HTTP/1.1" (1.0 without a host) plus the given header lines (Host first when given).</summary>
     public static RequestHead Request(string method, string host, string target, params string[] headers)
     {
-        var text = new StringBuilder($"{method} {target} HTTP/1.1\r\n");
+        // HTTP/1.1 requires Host (RFC 9112 §3.2); a request without one is an HTTP/1.0 request.
+        var text = new StringBuilder($"{method} {target} HTTP/1.{(host.Length > 0 ? 1 : 0)}\r\n");
         if (host.Length > 0) text.Append("Host: ").Append(host).Append("\r\n");
         foreach (string header in headers) text.Append(header).Append("\r\n");
         text.Append("\r\n");
