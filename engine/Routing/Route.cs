@@ -46,6 +46,7 @@ internal sealed class Route
         {
             PathKind = PathMatchKind.Regex;
             PathRegex = RouteValues.CreateRegex(config.PathRegex);
+            RegexLiteralPrefix = RegexPrefix.LiteralPrefix(config.PathRegex);
         }
     }
 
@@ -72,6 +73,9 @@ internal sealed class Route
     public bool PathPrefixSegments { get; }
 
     public Regex? PathRegex { get; }
+
+    /// <summary>Bytes every path the regex matches starts with ("/re" for "^/re[0-9]"), checked before the regex runs; often empty.</summary>
+    public byte[] RegexLiteralPrefix { get; } = [];
 
     /// <summary>The methods taken, as bits of the snapshot's <see cref="MethodTable"/>.</summary>
     public ulong MethodMask { get; }

@@ -53,7 +53,7 @@ internal ref struct RouteSearch
         {
             if (rank >= Best) return;
             Route route = _routeOfRank[rank];
-            if (!ByteText.RegexFindsLatin1(route.PathRegex!, Path)) continue;
+            if (!Path.StartsWith(route.RegexLiteralPrefix) || !ByteText.RegexFindsLatin1(route.PathRegex!, Path)) continue;
             if (Consider(rank, route)) return;
         }
     }
