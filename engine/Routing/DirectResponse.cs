@@ -19,8 +19,8 @@ internal sealed class DirectResponse
     {
         Status = config.Status;
         byte[] body = Encoding.UTF8.GetBytes(config.Body);
-        // RFC 9110 §8.6: no Content-Length on 1xx and 204; 304 is not sent by this route with a body either.
-        bool framed = Status >= 200 && Status != 204;
+        // RFC 9110 §8.6: no Content-Length on 1xx and 204; on a 304 it would describe a representation this route does not have.
+        bool framed = Status >= 200 && Status is not (204 or 304);
         var head = new StringBuilder();
         head.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {Status} {ReasonPhrases.Of(Status)}\r\n");
         if (body.Length > 0) head.Append("Content-Type: ").Append(config.ContentType ?? DefaultContentType).Append("\r\n");

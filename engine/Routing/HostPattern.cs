@@ -14,13 +14,17 @@ internal sealed class HostPattern
     public HostPattern(string pattern)
     {
         IsWildcard = pattern.StartsWith("*.", StringComparison.Ordinal);
-        _name = Encoding.ASCII.GetBytes((IsWildcard ? pattern[1..] : pattern).ToLowerInvariant());
+        KeyText = (IsWildcard ? pattern[1..] : pattern).ToLowerInvariant();
+        _name = Encoding.ASCII.GetBytes(KeyText);
     }
 
     public bool IsWildcard { get; }
 
     /// <summary>The lower-case name, or for a wildcard the suffix with its leading dot (".example.org").</summary>
     public ReadOnlySpan<byte> Key => _name;
+
+    /// <summary><see cref="Key"/> as text.</summary>
+    public string KeyText { get; }
 
     /// <summary>Length of the fixed part: a longer wildcard suffix is the more specific match.</summary>
     public int Length => _name.Length;

@@ -34,7 +34,7 @@ internal sealed class HostTable<TValue>
         for (int i = 0; i < entries.Count; i++)
         {
             (byte[] key, TValue value) = (entries[i].Key, entries[i].Value);
-            if (Ascii.IsValid(key) && !key.AsSpan().SequenceEqual(LowerCase(key))) throw new ArgumentException("Keys must be lower-case.", nameof(entries));
+            if (!key.AsSpan().SequenceEqual(LowerCase(key))) throw new ArgumentException("Keys must be lower-case.", nameof(entries));
             _keys[i] = key;
             _values[i] = value;
             _hashes[i] = Hash(key);

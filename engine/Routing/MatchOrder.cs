@@ -22,23 +22,39 @@ internal static class MatchOrder
             if (route.Hosts.Length == 0) entries.Add(new Entry(route, null));
             foreach (HostPattern host in route.Hosts) entries.Add(new Entry(route, host));
         }
-        entries.Sort(Compare);      // List.Sort is not stable, so file order is part of the key
-        return entries;
-    }
-
-    public static int Compare(Entry a, Entry b)
-    {
-        int c = b.Route.Priority.CompareTo(a.Route.Priority);
-        if (c == 0) c = HostSpecificity(b.Host).CompareTo(HostSpecificity(a.Host));
-        if (c == 0) c = b.Route.PathKind.CompareTo(a.Route.PathKind);
-        if (c == 0 && a.Route.PathKind == PathMatchKind.Prefix) c = b.Route.PathBytes.Length.CompareTo(a.Route.PathBytes.Length);
-        if (c == 0) c = a.Route.FileOrder.CompareTo(b.Route.FileOrder);
-        return c;
+        // The keys are computed once, not per comparison: a reload of 10,000 routes sorts ~150,000 times.
+        var keys = new SortKey[entries.Count];
+        for (int i = 0; i < keys.Length; i++) keys[i] = SortKey.Of(entries[i], i);
+        Array.Sort(keys);     // not stable, so file order is part of the key
+        var sorted = new List<Entry>(keys.Length);
+        foreach (SortKey key in keys) sorted.Add(entries[key.Index]);
+        return sorted;
     }
 
     // Exact above every wildcard; a wildcard by its suffix length; any host last.
     private static long HostSpecificity(HostPattern? host) =>
         host is null ? 0 : host.IsWildcard ? host.Length : int.MaxValue;
+
+    /// <summary>An entry's place in the order, each part negated where higher comes first, so that smaller sorts first.</summary>
+    private readonly record struct SortKey(long Priority, long Host, int Path, int PrefixLength, int FileOrder, int Index) : IComparable<SortKey>
+    {
+        public static SortKey Of(Entry entry, int index)
+        {
+            Route route = entry.Route;
+            int prefixLength = route.PathKind == PathMatchKind.Prefix ? route.PathBytes.Length : 0;
+            return new SortKey(-(long)route.Priority, -HostSpecificity(entry.Host), -(int)route.PathKind, -prefixLength, route.FileOrder, index);
+        }
+
+        public int CompareTo(SortKey other)
+        {
+            int c = Priority.CompareTo(other.Priority);
+            if (c == 0) c = Host.CompareTo(other.Host);
+            if (c == 0) c = Path.CompareTo(other.Path);
+            if (c == 0) c = PrefixLength.CompareTo(other.PrefixLength);
+            if (c == 0) c = FileOrder.CompareTo(other.FileOrder);
+            return c == 0 ? Index.CompareTo(other.Index) : c;
+        }
+    }
 
     /// <summary>One route under one of its host patterns (null: the route takes any host).</summary>
     public readonly record struct Entry(Route Route, HostPattern? Host);

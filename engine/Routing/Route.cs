@@ -23,9 +23,9 @@ internal sealed class Route
         Cluster = cluster;
         Actions = actions;
         MethodMask = methodMask;
-        Hosts = [.. config.Hosts.Select(host => new HostPattern(host))];
-        _headers = [.. config.Headers.Select(header => new FieldCondition(header))];
-        _query = [.. config.Query.Select(parameter => new FieldCondition(parameter))];
+        Hosts = config.Hosts.Count == 0 ? [] : [.. config.Hosts.Select(host => new HostPattern(host))];
+        _headers = config.Headers.Count == 0 ? [] : [.. config.Headers.Select(header => new FieldCondition(header))];
+        _query = config.Query.Count == 0 ? [] : [.. config.Query.Select(parameter => new FieldCondition(parameter))];
 
         if (config.Path is not null)
         {

@@ -52,8 +52,7 @@ internal sealed class RouteMatcher
             else
             {
                 Dictionary<string, PathIndexBuilder> table = entry.Host.IsWildcard ? wildcard : exact;
-                string key = Encoding.ASCII.GetString(entry.Host.Key);
-                if (!table.TryGetValue(key, out bucket!)) table.Add(key, bucket = new PathIndexBuilder());
+                if (!table.TryGetValue(entry.Host.KeyText, out bucket!)) table.Add(entry.Host.KeyText, bucket = new PathIndexBuilder());
                 if (entry.Host.IsWildcard) _wildcardMinRank = Math.Min(_wildcardMinRank, rank);
             }
             bucket.Add(rank, entry.Route);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Proxy.Engine.Routing;
 
@@ -60,7 +61,20 @@ internal static class RouteValues
     /// Every route regex runs on .NET's non-backtracking engine: its time is linear in the input whatever the
     /// pattern, so no request can make matching catastrophic, and no timeout is needed.
     /// </summary>
-    public static Regex CreateRegex(string pattern) => new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    /// <remarks>
+    /// Building one costs a millisecond or more, so each pattern is built once and shared (a Regex is immutable
+    /// and thread-safe): validating a config and compiling it, and every reload that keeps the pattern, reuse it.
+    /// </remarks>
+    public static Regex CreateRegex(string pattern)
+    {
+        if (Regexes.TryGetValue(pattern, out Regex? regex)) return regex;
+        regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        if (Regexes.Count >= MaxSharedRegexes) Regexes.Clear();     // patterns of long-gone configs
+        return Regexes.GetOrAdd(pattern, regex);
+    }
+
+    private const int MaxSharedRegexes = 10_000;
+    private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
 
     /// <summary>One entry of <c>methods</c>: a token (RFC 9110 §9.1), case-sensitive.</summary>
     public static bool TryParseMethod(string text, out string method, out string problem)
@@ -149,32 +163,34 @@ internal static class RouteValues
     {
         key = new RequestKeyConfig(RequestKeySource.Path, "");
         problem = "";
-        if (text == "client_ip") key = new RequestKeyConfig(RequestKeySource.ClientIp, "");
-        else if (text == "path") key = key with { };
-        else
+        if (text == "path") return true;
+        if (text == "client_ip")
         {
-            int colon = text.IndexOf(':', StringComparison.Ordinal);
-            string kind = colon < 0 ? text : text[..colon];
-            string name = colon < 0 ? "" : text[(colon + 1)..];
-            RequestKeySource? source = kind switch
-            {
-                "header" => RequestKeySource.Header,
-                "cookie" => RequestKeySource.Cookie,
-                "query" => RequestKeySource.Query,
-                _ => null,
-            };
-            if (source is null)
-            {
-                problem = "is not one of: \"header:NAME\", \"cookie:NAME\", \"query:NAME\", \"client_ip\", \"path\"";
-                return false;
-            }
-            if (name.Length == 0 || (source != RequestKeySource.Query && !IsToken(name)))
-            {
-                problem = $"needs a name after \"{kind}:\", like \"{kind}:user\"";
-                return false;
-            }
-            key = new RequestKeyConfig(source.Value, source == RequestKeySource.Header ? name.ToLowerInvariant() : name);
+            key = new RequestKeyConfig(RequestKeySource.ClientIp, "");
+            return true;
         }
+
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        string kind = colon < 0 ? text : text[..colon];
+        string name = colon < 0 ? "" : text[(colon + 1)..];
+        RequestKeySource? source = kind switch
+        {
+            "header" => RequestKeySource.Header,
+            "cookie" => RequestKeySource.Cookie,
+            "query" => RequestKeySource.Query,
+            _ => null,
+        };
+        if (source is null)
+        {
+            problem = "is not one of: \"header:NAME\", \"cookie:NAME\", \"query:NAME\", \"client_ip\", \"path\"";
+            return false;
+        }
+        if (name.Length == 0 || (source != RequestKeySource.Query && !IsToken(name)))
+        {
+            problem = $"needs a name after \"{kind}:\", like \"{kind}:user\"";
+            return false;
+        }
+        key = new RequestKeyConfig(source.Value, source == RequestKeySource.Header ? name.ToLowerInvariant() : name);
         return true;
     }
 

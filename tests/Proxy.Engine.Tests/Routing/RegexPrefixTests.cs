@@ -7,7 +7,11 @@ public sealed class RegexPrefixTests
 {
     [Theory]
     [InlineData("^/api/v[0-9]+", "/api/v")]
-    [InlineData("^/re1/[0-9]+/(edit|view)$", "")]          // '|' anywhere: no prefix, even inside a group
+    [InlineData("^/re1/[0-9]+/(edit|view)$", "/re1/")]      // '|' inside a group: the prefix before it stands
+    [InlineData("^/a|/b", "")]                              // a top-level '|': either branch may match
+    [InlineData("^/a[|]", "/a")]
+    [InlineData("^/a\\|b", "/a|b")]                        // an escaped '|' is a literal
+    [InlineData("^/a(b)|c", "")]
     [InlineData("^/re1/[0-9]+/edit$", "/re1/")]
     [InlineData("^/ap?i", "/a")]
     [InlineData("^/a+", "/")]
