@@ -20,6 +20,7 @@ internal sealed class HostTable<TValue>
     private readonly byte[][] _keys;        // per entry, lower-case
     private readonly TValue[] _values;      // per entry
     private readonly int _shift;
+    private readonly ulong[] _lengths = new ulong[4];    // which key lengths (below 256) exist: most misses need no hash
 
     /// <param name="entries">Distinct lower-case keys and their values.</param>
     public HostTable(IReadOnlyList<KeyValuePair<byte[], TValue>> entries)
@@ -37,6 +38,7 @@ internal sealed class HostTable<TValue>
             if (!key.AsSpan().SequenceEqual(LowerCase(key))) throw new ArgumentException("Keys must be lower-case.", nameof(entries));
             _keys[i] = key;
             _values[i] = value;
+            if (key.Length < 256) _lengths[key.Length >> 6] |= 1UL << key.Length;
             _hashes[i] = Hash(key);
             int slot = SlotOf(_hashes[i]);
             while (_slots[slot] != 0)
@@ -53,6 +55,7 @@ internal sealed class HostTable<TValue>
     /// <summary>The value of <paramref name="lowerCaseKey"/>, or null.</summary>
     public TValue? Find(ReadOnlySpan<byte> lowerCaseKey)
     {
+        if (lowerCaseKey.Length >= 256 || (_lengths[lowerCaseKey.Length >> 6] & (1UL << lowerCaseKey.Length)) == 0) return null;
         uint hash = Hash(lowerCaseKey);
         for (int slot = SlotOf(hash); ; slot = (slot + 1) & (_slots.Length - 1))
         {

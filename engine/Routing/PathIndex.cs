@@ -49,10 +49,8 @@ internal sealed class PathIndex
                 if (node.Exact.Length > 0) search.Offer(node.Exact, segmentPrefixesRefused: false);
                 break;
             }
-            int child = node.ChildFirstBytes.AsSpan().IndexOf(path[position]);
-            if (child < 0) break;
-            PathNode next = node.Children[child];
-            if (!path[position..].StartsWith(next.Label)) break;
+            PathNode? next = node.ChildStartingWith(path[position]);
+            if (next is null || !path[position..].StartsWith(next.Label)) break;
             position += next.Label.Length;
             node = next;
         }

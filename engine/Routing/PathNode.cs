@@ -27,4 +27,21 @@ internal sealed class PathNode
 
     /// <summary>Ranks, ascending, of routes whose <c>path_prefix</c> is exactly the bytes down to here.</summary>
     public int[] Prefixes { get; set; } = [];
+
+    /// <summary>The child whose edge starts with <paramref name="first"/>, or null.</summary>
+    public PathNode? ChildStartingWith(byte first)
+    {
+        byte[] firstBytes = ChildFirstBytes;
+        // Most nodes have a handful of children: a plain loop beats a vectorised search's set-up.
+        if (firstBytes.Length <= 8)
+        {
+            for (int i = 0; i < firstBytes.Length; i++)
+            {
+                if (firstBytes[i] == first) return Children[i];
+            }
+            return null;
+        }
+        int index = firstBytes.AsSpan().IndexOf(first);
+        return index < 0 ? null : Children[index];
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace Proxy.Engine.Routing;
 
@@ -29,11 +30,40 @@ internal static class PathNormalizer
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
 
     /// <summary>
-    /// True when <paramref name="path"/> may need work. False means it is certainly in normal form: the fast
-    /// check for ordinary paths, three vectorised scans and no copy.
+    /// True when <paramref name="path"/> may need work: it has a '%', or a '/' followed by '.' or '/' (every dot
+    /// segment and every repeated slash starts so). False means it is certainly in normal form: the fast check for
+    /// ordinary paths, 16 bytes at a time, no copy.
     /// </summary>
-    public static bool MayNeedWork(ReadOnlySpan<byte> path) =>
-        path.IndexOf(Percent) >= 0 || path.IndexOf("/."u8) >= 0 || path.IndexOf("//"u8) >= 0;
+    /// <remarks>Not <c>IndexOf("/."u8)</c> and friends: on a short path their set-up costs more than this whole check.</remarks>
+    public static bool MayNeedWork(ReadOnlySpan<byte> path)
+    {
+        if (!Vector128.IsHardwareAccelerated) return MayNeedWorkScalar(path);
+        int i = 0;
+        for (; i + Vector128<byte>.Count < path.Length; i += Vector128<byte>.Count)
+        {
+            if (HasWork(Vector128.Create(path.Slice(i, Vector128<byte>.Count)), Vector128.Create(path.Slice(i + 1, Vector128<byte>.Count)))) return true;
+        }
+        // The last 1-16 bytes, zero-padded: a zero is none of '/', '.', '%', so the padding finds nothing.
+        Span<byte> tail = stackalloc byte[Vector128<byte>.Count + 1];
+        path[i..].CopyTo(tail);
+        return HasWork(Vector128.Create(tail[..Vector128<byte>.Count]), Vector128.Create(tail[1..]));
+    }
+
+    // Per byte: a '%', or a '/' whose next byte is '/' or '.'.
+    private static bool HasWork(Vector128<byte> here, Vector128<byte> next) =>
+        ((Vector128.Equals(here, Vector128.Create(Slash)) & (Vector128.Equals(next, Vector128.Create(Slash)) | Vector128.Equals(next, Vector128.Create(Dot))))
+         | Vector128.Equals(here, Vector128.Create(Percent))) != Vector128<byte>.Zero;
+
+    private static bool MayNeedWorkScalar(ReadOnlySpan<byte> path)
+    {
+        for (int i = 0; i < path.Length; i++)
+        {
+            byte b = path[i];
+            if (b == Percent) return true;
+            if (b == Slash && i + 1 < path.Length && path[i + 1] is Slash or Dot) return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// Normalises <paramref name="path"/> into <paramref name="destination"/>, which must be at least as long as the
