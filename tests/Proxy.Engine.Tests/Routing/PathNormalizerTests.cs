@@ -100,4 +100,30 @@ public sealed class PathNormalizerTests
         PathNormalization result = PathNormalizer.Normalize(bytes, destination, out int written);
         return (result, result == PathNormalization.Normalized ? Encoding.ASCII.GetString(destination, 0, written) : path);
     }
+
+    [Fact]
+    public void MayNeedWork_EveryLengthAndPlace_AgreesWithAPlainScan()
+    {
+        // The check runs 16 bytes at a time with a padded tail: put each telling pair at every offset of every length.
+        var random = new Random(7);
+        for (int length = 0; length <= 70; length++)
+        {
+            for (int sample = 0; sample < 200; sample++)
+            {
+                byte[] path = new byte[length];
+                // Rare telling bytes, so that long paths without any are common too.
+                for (int i = 0; i < length; i++) path[i] = random.Next(80) switch { 0 => (byte)'%', < 4 => (byte)'.', < 16 => (byte)'/', _ => (byte)'a' };
+                Assert.True(Plain(path) == PathNormalizer.MayNeedWork(path), Encoding.ASCII.GetString(path));
+            }
+        }
+
+        static bool Plain(byte[] path)
+        {
+            for (int i = 0; i < path.Length; i++)
+            {
+                if (path[i] == '%' || (path[i] == '/' && i + 1 < path.Length && path[i + 1] is (byte)'/' or (byte)'.')) return true;
+            }
+            return false;
+        }
+    }
 }
