@@ -7,6 +7,8 @@ using System.Text;
 using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Engine.Reload;
+using Proxy.Engine.Metrics;
 using Proxy.Engine.Server;
 using Proxy.Protocols.Http1;
 
@@ -14,25 +16,34 @@ namespace Proxy.Engine.Admin;
 
 /// <summary>
 /// The admin listener (loopback by default): a small HTTP/1.1 server on the proxy's own parser, answering
-/// JSON. Not on the request path, so clarity wins over allocation here. /admin/* needs the bearer token when
-/// <c>admin.token</c> is set.
+/// JSON under /admin/* and Prometheus text at /metrics. Not on the request path, so clarity wins over allocation
+/// here. /admin/* needs the bearer token when <c>admin.token</c> is set; /metrics does not (config-reference.toml:
+/// the token guards /admin/*), so a scraper needs no secret: keep the listener on loopback or a private network.
 /// </summary>
 internal sealed class AdminServer
 {
     private readonly ServerContext _server;
-    private readonly AdminConfig _config;
+    private readonly Func<AdminConfig> _config;       // read per request: a reload may change the token
+    private readonly ProxyServer _proxy;
+    private readonly ProxyMetrics _metrics;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private readonly Socket _socket;
     private Task _running = Task.CompletedTask;
     private volatile bool _stopping;
 
     /// <summary>Serves on <paramref name="socket"/>, already listening.</summary>
-    public AdminServer(ServerContext server, AdminConfig config, Socket socket)
+    /// <param name="metrics">What /metrics exports; by default metrics of <paramref name="server"/>'s counters and pools
+    /// only (pass the instance the forwarder reports to, to export per-route figures too).</param>
+    public AdminServer(ServerContext server, Func<AdminConfig> config, ProxyServer proxy, Socket socket, ProxyMetrics? metrics = null)
     {
         _server = server;
         _config = config;
+        _proxy = proxy;
         _socket = socket;
+        _metrics = metrics ?? new ProxyMetrics(server.Stats, server.Routing);
     }
+
+    public ProxyMetrics Metrics => _metrics;
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
@@ -81,7 +92,7 @@ internal sealed class AdminServer
                 connection.Input.AdvanceTo(consumed);
                 await SkipBodyAsync(connection.Input, head).ConfigureAwait(false);
 
-                AdminResponse response = Handle(head);
+                AdminResponse response = await HandleAsync(head).ConfigureAwait(false);
                 bool close = !head.KeepAlive;
                 WriteResponse(connection.Output, response, close);
                 await connection.Output.FlushAsync().ConfigureAwait(false);
@@ -104,7 +115,7 @@ internal sealed class AdminServer
         }
     }
 
-    private AdminResponse Handle(RequestHead head)
+    private async ValueTask<AdminResponse> HandleAsync(RequestHead head)
     {
         string path = Encoding.ASCII.GetString(head.Path);
         if (path.StartsWith("/admin/", StringComparison.Ordinal) && !IsAuthorized(head))
@@ -113,20 +124,38 @@ internal sealed class AdminServer
         }
         return (head.Method, path) switch
         {
-            (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt)),
-            (KnownMethod.Get, "/") => AdminResponse.Text(200, "proxy admin API\n  GET /admin/stats\n"),
-            (_, "/admin/stats" or "/") => AdminResponse.Text(405, "405 Method Not Allowed\n"),
+            (KnownMethod.Get, "/metrics") => await RenderMetricsAsync().ConfigureAwait(false),
+            (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt, _proxy.ConfigStatus)),
+            (KnownMethod.Get, "/admin/config") => AdminResponse.Json(ConfigDocument.Render(_proxy.ConfigStatus)),
+            (KnownMethod.Post, "/admin/reload") => await ReloadAsync().ConfigureAwait(false),
+            (KnownMethod.Get, "/") => AdminResponse.Text(200, "proxy admin API\n  GET /metrics\n  GET /admin/stats\n  GET /admin/config\n  POST /admin/reload\n"),
+            (_, "/metrics" or "/admin/stats" or "/admin/config" or "/admin/reload" or "/") => AdminResponse.Text(405, "405 Method Not Allowed\n"),
             _ => AdminResponse.Text(404, "404 Not Found\n"),
         };
     }
 
+    /// <summary>POST /admin/reload: 200 with the outcome when applied or unchanged, 422 with every error when refused.</summary>
+    private async Task<AdminResponse> ReloadAsync()
+    {
+        ReloadOutcome outcome = await _proxy.ReloadAsync(ReloadTrigger.Admin).ConfigureAwait(false);
+        return new AdminResponse(outcome.Succeeded ? 200 : 422, "application/json", ConfigDocument.Render(_proxy.ConfigStatus, outcome));
+    }
+
+    private async Task<AdminResponse> RenderMetricsAsync()
+    {
+        using var body = new MemoryStream();
+        await _metrics.ExportAsync(body).ConfigureAwait(false);
+        return new AdminResponse(200, ProxyMetrics.ContentType, body.ToArray());
+    }
+
     private bool IsAuthorized(RequestHead head)
     {
-        if (_config.Token.Length == 0) return true;
+        string token = _config().Token;
+        if (token.Length == 0) return true;
         foreach (ref readonly HeaderField field in head.Headers)
         {
             if (!Ascii.EqualsIgnoreCase(head.NameOf(field), "Authorization"u8)) continue;
-            byte[] expected = Encoding.UTF8.GetBytes("Bearer " + _config.Token);
+            byte[] expected = Encoding.UTF8.GetBytes("Bearer " + token);
             // Constant time: the token must not leak through response timing.
             return CryptographicOperations.FixedTimeEquals(head.ValueOf(field), expected);
         }

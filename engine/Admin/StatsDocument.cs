@@ -12,7 +12,7 @@ namespace Proxy.Engine.Admin;
 /// </summary>
 internal static class StatsDocument
 {
-    public static byte[] Render(ServerContext server, DateTimeOffset startedAt)
+    public static byte[] Render(ServerContext server, DateTimeOffset startedAt, Reload.ConfigStatus config)
     {
         ProxyStats stats = server.Stats;
         AllocationReading allocations = server.Allocations.Read(stats.Requests);
@@ -21,7 +21,13 @@ internal static class StatsDocument
         {
             json.WriteStartObject();
             json.WriteNumber("uptime_seconds", Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 3));
-            json.WriteNumber("config_version", server.Routing.Current.Version);
+            json.WriteStartObject("config");
+            json.WriteNumber("version", config.Version);
+            json.WriteString("hash", config.Hash);
+            json.WriteNumber("reloads_succeeded", config.Succeeded);
+            json.WriteNumber("reloads_failed", config.Failed);
+            json.WriteBoolean("last_reload_failed", config.LastReload is { Succeeded: false });
+            json.WriteEndObject();
 
             json.WriteStartObject("connections");
             json.WriteNumber("active", stats.ConnectionsActive);

@@ -42,8 +42,9 @@ internal static class ConfigCrossChecks
             if (name.Length == 0) continue;     // missing or invalid, and already reported
             if (first.TryGetValue(name, out T? earlier))
             {
-                context.Errors.Add(context.PositionOf(item, "name"),
-                    $"{noun} name `{name}` is already used by the {noun} at line {context.PositionOf(earlier, "name").Line}; names must be unique");
+                SourcePosition here = context.PositionOf(item, "name");
+                context.Errors.Add(here,
+                    $"{noun} name `{name}` is already used by the {noun} at {context.PositionOf(earlier, "name").DescribeFrom(here)}; names must be unique");
             }
             else
             {
@@ -64,8 +65,9 @@ internal static class ConfigCrossChecks
                 string how = earlier.Listen.Equals(listener.Listen) ? "as does"
                     : IsAnyAddress(earlier.Listen.Address) ? $"which is covered by {earlier.Listen} of"
                     : $"which covers {earlier.Listen} of";
-                context.Errors.Add(context.PositionOf(listener, "listen"),
-                    $"listener `{listener.Name}` listens on {listener.Listen}, {how} listener `{earlier.Name}` at line {context.PositionOf(earlier, "listen").Line}; each listener needs its own address and port");
+                SourcePosition here = context.PositionOf(listener, "listen");
+                context.Errors.Add(here,
+                    $"listener `{listener.Name}` listens on {listener.Listen}, {how} listener `{earlier.Name}` at {context.PositionOf(earlier, "listen").DescribeFrom(here)}; each listener needs its own address and port");
                 break;
             }
             checkedSoFar.Add(listener);
@@ -74,8 +76,9 @@ internal static class ConfigCrossChecks
             {
                 if (context.WasWritten(config.Admin, "listen"))
                 {
-                    context.Errors.Add(context.PositionOf(config.Admin, "listen"),
-                        $"[admin] listen = {admin} collides with listener `{listener.Name}` at line {context.PositionOf(listener, "listen").Line}; give the admin listener its own port");
+                    SourcePosition here = context.PositionOf(config.Admin, "listen");
+                    context.Errors.Add(here,
+                        $"[admin] listen = {admin} collides with listener `{listener.Name}` at {context.PositionOf(listener, "listen").DescribeFrom(here)}; give the admin listener its own port");
                 }
                 else
                 {

@@ -18,18 +18,21 @@ namespace Proxy.Engine.Config;
 /// </remarks>
 public static class ConfigLoader
 {
-    /// <summary>Loads the file at <paramref name="path"/>.</summary>
-    public static ConfigLoadResult LoadFile(string path)
+    /// <summary>Loads the file at <paramref name="path"/>, and the files it includes.</summary>
+    public static ConfigLoadResult LoadFile(string path) => LoadFile(path, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="LoadFile(string)"/>, with "${NAME}" looked up in <paramref name="environment"/> (tests pass their own).</summary>
+    internal static ConfigLoadResult LoadFile(string path, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!ConfigFileReader.TryRead(path, out string? text, out string problem))
         {
             return new ConfigLoadResult(null, [new ConfigError(path, 1, 1, problem)]);
         }
-        return LoadText(text, path);
+        return Load(path, text, environment);
     }
 
-    /// <summary>Loads TOML text; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <summary>Loads TOML text; <paramref name="sourceName"/> names it in errors and anchors relative includes.</summary>
     public static ConfigLoadResult LoadText(string text, string sourceName) =>
         LoadText(text, sourceName, Environment.GetEnvironmentVariable);
 
@@ -38,26 +41,28 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(sourceName);
-        ArgumentNullException.ThrowIfNull(environment);
-        var errors = new ConfigErrors(sourceName);
+        return Load(sourceName, text, environment);
+    }
 
-        DocumentSyntax syntax = SyntaxParser.Parse(text, sourceName, validate: false);
-        if (syntax.HasErrors)
-        {
-            TomlDiagnostics.AddTo(errors, syntax.Diagnostics);
-            return new ConfigLoadResult(null, errors.InFileOrder());
-        }
-        // Parsed again with validation: it only runs on a document without syntax errors, and its errors
-        // are the ones after which checking may go on.
-        DocumentSyntax document = SyntaxParser.Parse(text, sourceName, validate: true);
-        TomlDiagnostics.AddTo(errors, document.Diagnostics);
+    private static ConfigLoadResult Load(string mainFile, string mainText, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var errors = new ConfigErrors(mainFile);
+        var files = new ConfigFileSet(errors);
+        if (!files.Add(mainFile, mainText)) return new ConfigLoadResult(null, errors.InFileOrder());
 
         var context = new ReadContext(errors, environment);
-        ProxyConfig config = ConfigSchema.Root.Read(TomlTreeBuilder.Build(document), context);
+        ProxyConfig config = ConfigSchema.Root.Read(files.Root, context);
         ConfigCrossChecks.Check(config, context);
 
         return errors.Count == 0
-            ? new ConfigLoadResult(config with { SourcePath = sourceName }, [])
+            ? new ConfigLoadResult(config with
+            {
+                SourcePath = mainFile,
+                SourceFiles = [.. files.Read.Select(file => file.Path)],
+                IncludeDirectories = [.. files.WildcardDirectories],
+                ContentHash = ConfigHash.Of(files.Read),
+            }, [])
             : new ConfigLoadResult(null, errors.InFileOrder());
     }
 }

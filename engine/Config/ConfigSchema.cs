@@ -26,8 +26,18 @@ internal static class ConfigSchema
         ["h2c", "h2"]);
 
     private static readonly Choices<BalancerKind> Balancers = new(
-        new Dictionary<string, BalancerKind>(StringComparer.Ordinal) { ["round_robin"] = BalancerKind.RoundRobin },
-        ["weighted_round_robin", "least_conn", "random", "p2c", "peak_ewma", "consistent_hash", "sticky"]);
+        new Dictionary<string, BalancerKind>(StringComparer.Ordinal)
+        {
+            ["round_robin"] = BalancerKind.RoundRobin,
+            ["weighted_round_robin"] = BalancerKind.WeightedRoundRobin,
+            ["random"] = BalancerKind.Random,
+            ["least_conn"] = BalancerKind.LeastConn,
+            ["p2c"] = BalancerKind.PowerOfTwoChoices,
+            ["peak_ewma"] = BalancerKind.PeakEwma,
+            ["consistent_hash"] = BalancerKind.ConsistentHash,
+            ["sticky"] = BalancerKind.Sticky,
+        },
+        []);
 
     private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
         .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
@@ -46,6 +56,18 @@ internal static class ConfigSchema
         .Duration("client_header_timeout", allowZero: false, (c, v) => c with { ClientHeaderTimeout = v })
         .Duration("client_idle_timeout", allowZero: false, (c, v) => c with { ClientIdleTimeout = v })
         .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v });
+
+    private static readonly TableSchema<AccessLogConfig> AccessLog = new TableSchema<AccessLogConfig>("in [access_log]", () => new())
+        .Boolean("enabled", (c, v) => c with { Enabled = v })
+        .String("path", (c, v) => c with { Path = v }, CheckAccessLogPath)
+        .Ratio("sample_rate", (c, v) => c with { SampleRate = v })
+        .Integer("max_queued_lines", 16, 1 << 20, (c, v) => c with { MaxQueuedLines = v })
+        .Boolean("include_query", (c, v) => c with { IncludeQuery = v });
+
+    private static readonly TableSchema<TracingConfig> Tracing = new TableSchema<TracingConfig>("in [tracing]", () => new())
+        .Boolean("request_id", (c, v) => c with { RequestId = v })
+        .Boolean("generate_traceparent", (c, v) => c with { GenerateTraceParent = v })
+        .Ratio("sample_rate", (c, v) => c with { SampleRate = v });
 
     private static readonly TableSchema<ListenerConfig> Listener = new TableSchema<ListenerConfig>(
             "in [[listeners]]", () => new() { Name = "", Listen = Placeholders.Endpoint })
@@ -121,10 +143,11 @@ internal static class ConfigSchema
         .Key("destinations", (c, value, context) => ReadDestinations(value, context) is { } list ? c with { Destinations = list } : c, required: true)
         .Table("pool", Pool, (c, v) => c with { Pool = v })
         .Table("timeouts", Timeouts, (c, v) => c with { Timeouts = v })
-        .NotYetSupported("hash_key")
-        .NotYetSupported("health")
-        .NotYetSupported("circuit_breaker")
-        .NotYetSupported("retry");
+        .Parsed<ClusterConfig, HashKeySource>("hash_key", HashKeyParser.TryParse, (c, v) => c with { HashKey = v })
+        .Table("health", ClusterHealthSchema.Health, (c, v) => c with { Health = v with { CircuitBreaker = c.Health.CircuitBreaker } })
+        .Table("circuit_breaker", ClusterHealthSchema.CircuitBreaker, (c, v) => c with { Health = c.Health with { CircuitBreaker = v } })
+        .Table("retry", ClusterHealthSchema.Retry, (c, v) => c with { Retry = v })
+        .Check(ClusterHealthSchema.CheckHashKey);
 
     public static readonly TableSchema<ProxyConfig> Root = new TableSchema<ProxyConfig>("at the top level", () => new())
         .Table("server", Server, (c, v) => c with { Server = v })
@@ -132,7 +155,11 @@ internal static class ConfigSchema
         .Table("limits", Limits, (c, v) => c with { Limits = v })
         .TableArray("listeners", Listener, (c, v) => c with { Listeners = v })
         .TableArray("routes", Route, (c, v) => c with { Routes = v })
-        .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v });
+        .TableArray("clusters", Cluster, (c, v) => c with { Clusters = v })
+        .Table("access_log", AccessLog, (c, v) => c with { AccessLog = v })
+        .Table("tracing", Tracing, (c, v) => c with { Tracing = v })
+        // Read by the loader (ConfigIncludes) before the schema runs; listed so it is not "unknown".
+        .Key(ConfigIncludes.Key, (config, _, _) => config);
 
     // A list of inline tables, checked one by one, then for the same destination written twice.
     private static List<DestinationConfig>? ReadDestinations(TomlValue value, ReadContext context)
@@ -169,6 +196,12 @@ internal static class ConfigSchema
         }
         return destinations;
     }
+
+    // A relative path would depend on the directory the service happens to start in (often / under systemd).
+    private static string? CheckAccessLogPath(string path) =>
+        path == AccessLogConfig.StandardOutput || System.IO.Path.IsPathFullyQualified(path)
+            ? null
+            : "must be \"stdout\" or an absolute file path like \"/var/log/proxy/access.log\"";
 
     private static bool TryParseListen(string text, out IPEndPoint endpoint, out string problem)
     {

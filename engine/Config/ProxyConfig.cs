@@ -13,6 +13,10 @@ public sealed record ProxyConfig
     public AdminConfig Admin { get; init; } = new();
     /// <summary><c>[limits]</c></summary>
     public LimitsConfig Limits { get; init; } = new();
+    /// <summary><c>[access_log]</c></summary>
+    public AccessLogConfig AccessLog { get; init; } = new();
+    /// <summary><c>[tracing]</c></summary>
+    public TracingConfig Tracing { get; init; } = new();
     /// <summary><c>[[listeners]]</c>, in file order.</summary>
     public IReadOnlyList<ListenerConfig> Listeners { get; init; } = [];
     /// <summary><c>[[routes]]</c>, in file order.</summary>
@@ -21,4 +25,10 @@ public sealed record ProxyConfig
     public IReadOnlyList<ClusterConfig> Clusters { get; init; } = [];
     /// <summary>The file this was loaded from, or a name such as "(embedded default)".</summary>
     public string SourcePath { get; init; } = "";
+    /// <summary>Every file read, the main one first, then included ones in merge order: what a reload watches.</summary>
+    public IReadOnlyList<string> SourceFiles { get; init; } = [];
+    /// <summary>Directories an include wildcard reads: a new *.toml there is a configuration change.</summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+    /// <summary>SHA-256 of the files' names and contents: an unchanged hash means an unchanged configuration.</summary>
+    public string ContentHash { get; init; } = "";
 }

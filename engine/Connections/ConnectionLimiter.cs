@@ -8,7 +8,7 @@ namespace Proxy.Engine.Connections;
 /// </summary>
 internal sealed class ConnectionLimiter
 {
-    private readonly int _max;
+    private int _max;
     private readonly Lock _waitersLock = new();
     private readonly Queue<Waiter> _waiters = new();
     private int _inUse;
@@ -18,15 +18,25 @@ internal sealed class ConnectionLimiter
 
     public int InUse => Volatile.Read(ref _inUse);
 
+    /// <summary>Changes the cap (a reload); a raised cap lets waiting entries in at once.</summary>
+    public void Resize(int max)
+    {
+        Volatile.Write(ref _max, max);
+        GrantWaiters();
+    }
+
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inUse) <= _max) return true;
+        if (Interlocked.Increment(ref _inUse) <= Volatile.Read(ref _max)) return true;
         Interlocked.Decrement(ref _inUse);
         return false;
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for a place; false when none came in time.</summary>
-    public async ValueTask<bool> EnterAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (which may be <see cref="Timeout.InfiniteTimeSpan"/>) for a place; false
+    /// when none came in time or <paramref name="cancel"/> was signalled first. Waiters get places in arrival order.
+    /// </summary>
+    public async ValueTask<bool> EnterAsync(TimeSpan timeout, CancellationToken cancel = default)
     {
         if (TryEnter()) return true;
         var waiter = new Waiter();
@@ -37,7 +47,9 @@ internal sealed class ConnectionLimiter
             _waiters.Enqueue(waiter);
             _waiterCount++;
         }
+        // An abandoned waiter stays queued until a Leave reaches it and, finding it declined, passes the place on.
         using var timer = new Timer(static w => ((Waiter)w!).TryAbandon(), waiter, timeout, Timeout.InfiniteTimeSpan);
+        using CancellationTokenRegistration cancelled = cancel.Register(static w => ((Waiter)w!).TryAbandon(), waiter);
         return await waiter.Task.ConfigureAwait(false);
     }
 
@@ -45,6 +57,12 @@ internal sealed class ConnectionLimiter
     {
         Interlocked.Decrement(ref _inUse);
         if (Volatile.Read(ref _waiterCount) == 0) return;
+        GrantWaiters();
+    }
+
+    /// <summary>Hands free places to waiters in arrival order.</summary>
+    private void GrantWaiters()
+    {
         lock (_waitersLock)
         {
             while (_waiters.Count > 0 && TryEnter())

@@ -28,6 +28,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private readonly Http1Forwarder _forwarder;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
     private int _state;                      // ConnectionState, written with full fences (see BeginDraining)
+    private int _draining;                   // set when this connection's listener is removed by a reload
     private bool _servedAny;
 
     public Http1ClientConnection(SocketConnection transport, ServerContext server, bool secure)
@@ -44,6 +45,9 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     public ForwardingFields Forwarding { get; }
 
     private ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
+
+    /// <summary>True once the process is shutting down or this connection's listener was removed: finish and close.</summary>
+    public bool IsDraining => Volatile.Read(ref _draining) != 0 || _server.IsDraining;
 
     public async Task RunAsync()
     {
@@ -101,17 +105,21 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
                     Input.AdvanceTo(buffer.Start);
                     if (Deadline.HasFired(DeadlineKind.ClientHead))
                     {
-                        if (head is not null || !buffer.IsEmpty) await AnswerAsync(408, close: true).ConfigureAwait(false);
+                        // 408 only to a client that started a request; one that sent nothing is closed quietly (nginx
+                        // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
+                        if (head is not null || !buffer.IsEmpty) await AnswerRequestAsync(408).ConfigureAwait(false);
                         return false;
                     }
-                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (_server.IsDraining && head is null)) return false;
+                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return false;
                     continue;    // a stale cancel meant for an earlier deadline
                 }
                 if (buffer.IsEmpty && read.IsCompleted) return false;    // the client closed between requests
 
                 if (head is null)
                 {
-                    // Rent a head only now that bytes have come: an idle connection holds none.
+                    // Rent a head only now that bytes have come: an idle connection holds none. The limits are
+                    // read again too: a reload while this connection idled applies to its next request.
+                    limits = _server.Limits;
                     head = limits.RequestHeads.Get();
                     EnterState(ConnectionState.ReadingHead);
                     if (_servedAny) Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
@@ -144,7 +152,7 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
             _server.Stats.RequestStarted();
             ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
             _server.Stats.RequestFinished(outcome.Status);
-            return outcome.KeepAlive && !_server.IsDraining;
+            return outcome.KeepAlive && !IsDraining;
         }
         finally
         {
@@ -180,8 +188,14 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private async ValueTask RejectAsync(RejectReason reason)
     {
         _server.Stats.Rejected(reason);
+        await AnswerRequestAsync(RejectStatus.Of(reason)).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a request that never reached the forwarder, and counts it as a request like any other.</summary>
+    private async ValueTask AnswerRequestAsync(int status)
+    {
         _server.Stats.RequestStarted();
-        ExchangeOutcome outcome = await AnswerAsync(RejectStatus.Of(reason), close: true).ConfigureAwait(false);
+        ExchangeOutcome outcome = await AnswerAsync(status, close: true).ConfigureAwait(false);
         _server.Stats.RequestFinished(outcome.Status);
     }
 
@@ -224,12 +238,16 @@ internal sealed class Http1ClientConnection : ITimeoutTarget
     private bool EnterState(ConnectionState state)
     {
         Interlocked.Exchange(ref _state, (int)state);
-        return state != ConnectionState.Idle || !_server.IsDraining;
+        return state != ConnectionState.Idle || !IsDraining;
     }
 
-    /// <summary>Shutdown: an idle connection closes now, a busy one after its current request.</summary>
+    /// <summary>
+    /// Shutdown, or its listener removed by a reload: an idle connection closes now, a busy one after its current
+    /// request. The flag is set with a full fence before the state is read, pairing with <see cref="EnterState"/>.
+    /// </summary>
     public void BeginDraining()
     {
+        Interlocked.Exchange(ref _draining, 1);
         if (State == ConnectionState.Idle) Input.CancelPendingRead();
     }
 

@@ -85,7 +85,20 @@ internal sealed class BodyCopier
             if (read.IsCanceled) return CopyResult.SourceFailed;
 
             ReadOnlySequence<byte> buffer = read.Buffer;
-            ChunkedDecodeStatus status = DecodeAvailable(buffer, destination, reencode, out SequencePosition consumed);
+            ChunkedDecodeStatus status;
+            SequencePosition consumed;
+            try
+            {
+                status = DecodeAvailable(buffer, destination, reencode, out consumed);
+            }
+            catch (HttpRejectException)
+            {
+                // Give the read back before the rejection travels up: the connection then closes, and its lingering
+                // close must be able to read (and drop) what the client still sends, or the kernel's reset could
+                // destroy the 400 before the client reads it.
+                source.AdvanceTo(buffer.Start, buffer.End);
+                throw;
+            }
             source.AdvanceTo(consumed, buffer.End);
             if (BytesCopied > maxBytes) return CopyResult.TooLarge;
             if (!await FlushAsync(destination, idleTimeoutMs).ConfigureAwait(false)) return CopyResult.DestinationFailed;

@@ -6,7 +6,9 @@ namespace Proxy.Engine.Forwarding;
 /// <summary>
 /// Writes the head the client receives for an upstream's response: our version (HTTP/1.1), the upstream's
 /// status and reason, its fields minus hop-by-hop ones, our Via, the framing we send the body with, and the
-/// connection decision.
+/// connection decision. Content-Length is always ours: one canonical value, whatever list of equal values or
+/// leading zeros the upstream wrote, and none at all on 1xx and 204 (RFC 9110 §8.6), where a client that believed
+/// one would wait for a body that never comes.
 /// </summary>
 internal static class ClientResponseHead
 {
@@ -17,26 +19,39 @@ internal static class ClientResponseHead
         WriteStatusLine(ref writer, response);
         foreach (ref readonly HeaderField field in response.Headers)
         {
-            if (field.IsHopByHop || field.Known == KnownHeader.Via) continue;
+            if (field.IsHopByHop || field.Known is KnownHeader.Via or KnownHeader.ContentLength) continue;
             writer.WriteField(response.NameOf(field), response.ValueOf(field));
         }
         UpstreamRequestHead.WriteAppended(ref writer, response, KnownHeader.Via, "Via: "u8,
             response.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
         if (mode == ClientBodyMode.Chunked) writer.Write("Transfer-Encoding: chunked\r\n"u8);
+        else if (mode == ClientBodyMode.ContentLength) UpstreamRequestHead.WriteFraming(ref writer, BodyFraming.ContentLength, response.ContentLength);
+        else if (mode == ClientBodyMode.None) WriteAnnouncedLength(ref writer, response);
         if (close) writer.Write("Connection: close\r\n"u8);
         else if (clientVersion == HttpVersion.Http10) writer.Write("Connection: keep-alive\r\n"u8);
         writer.Write("\r\n"u8);
         writer.Commit();
     }
 
-    /// <summary>An interim (1xx) response, passed on as received minus hop-by-hop fields.</summary>
+    /// <summary>
+    /// A response without a body (to HEAD, or 304) may still say how long the body would have been (RFC 9110 §8.6);
+    /// that length is passed on, canonical. Never on 204 (nor 1xx, which do not come here).
+    /// </summary>
+    private static void WriteAnnouncedLength(ref HeadWriter writer, ResponseHead response)
+    {
+        if (response.StatusCode == 204 || !response.TryGetValue(KnownHeader.ContentLength, out ReadOnlySpan<byte> value)) return;
+        // The parser has checked every Content-Length of the head (valid, all equal), so this cannot fail.
+        if (ContentLength.TryParse(value, out long length)) UpstreamRequestHead.WriteFraming(ref writer, BodyFraming.ContentLength, length);
+    }
+
+    /// <summary>An interim (1xx) response, passed on as received minus hop-by-hop fields (and any Content-Length).</summary>
     public static void WriteInterim(PipeWriter output, ResponseHead response)
     {
         var writer = new HeadWriter(output);
         WriteStatusLine(ref writer, response);
         foreach (ref readonly HeaderField field in response.Headers)
         {
-            if (field.IsHopByHop) continue;
+            if (field.IsHopByHop || field.Known == KnownHeader.ContentLength) continue;
             writer.WriteField(response.NameOf(field), response.ValueOf(field));
         }
         writer.Write("\r\n"u8);

@@ -32,6 +32,7 @@ internal sealed partial class Http1Forwarder
         }
         catch (HttpRejectException ex)
         {
+            // Counted here, once, because only here is the reason known; the caller answers 400.
             _server.Stats.Rejected(ex.Reason);
             return RequestSendResult.ClientBodyInvalid;
         }

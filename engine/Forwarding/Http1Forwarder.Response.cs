@@ -63,7 +63,7 @@ internal sealed partial class Http1Forwarder
                     continue;
                 }
                 input.AdvanceTo(consumed);
-                if (!response.IsInterim) return (ResponseHeadResult.Received, true);
+                if (!response.IsInterim) return (IsUnusable(response) ? ResponseHeadResult.Invalid : ResponseHeadResult.Received, true);
 
                 // 101 answers an upgrade we never ask for (Upgrade is stripped): the upstream is confused.
                 if (response.StatusCode == 101) return (ResponseHeadResult.Invalid, true);
@@ -81,6 +81,38 @@ internal sealed partial class Http1Forwarder
     }
 
     /// <summary>
+    /// A final response the parser accepts but a client must not get: a status code above 599 (RFC 9110 §15: "values
+    /// outside the range 100..599 are invalid"; the parser checks only for three digits), or a body the proxy cannot
+    /// frame for the client.
+    /// </summary>
+    private static bool IsUnusable(ResponseHead response) => response.StatusCode > 599 || HasUndeclarableCoding(response);
+
+    /// <summary>
+    /// A body under a transfer coding other than chunked (e.g. "Transfer-Encoding: gzip", read until the upstream
+    /// closes, RFC 9112 §6.3 rule 4) cannot be passed on: Transfer-Encoding is hop-by-hop, so the client would get
+    /// coded bytes with nothing saying they are coded. Passing the coding on ("gzip, chunked") would send a coding the
+    /// client never offered in TE (we do not forward TE, so an upstream should not have used one), and decoding it
+    /// here would cost CPU and memory per response for a shape no compliant upstream sends. So it is a 502.
+    /// </summary>
+    private static bool HasUndeclarableCoding(ResponseHead response) =>
+        response.Framing == BodyFraming.CloseDelimited && response.TryGetValue(KnownHeader.TransferEncoding, out _);
+
+    /// <summary>
+    /// A response that has no body by its status or method, but whose head announces one (a HEAD answered with
+    /// Content-Length above 0 or Transfer-Encoding, a 204 with either), leaves its connection in doubt: an upstream
+    /// that wrongly sends that body anyway, perhaps after a pause, would have it read as the answer to the next
+    /// request on the connection (response desync). Such a connection is not reused. A 304 may announce a length
+    /// and routinely does, so it is trusted like any complete response.
+    /// </summary>
+    private static bool MayBeFollowedByABody(RequestHead request, ResponseHead response)
+    {
+        if (response.Framing != BodyFraming.None || !(request.Method == KnownMethod.Head || response.StatusCode == 204)) return false;
+        if (response.TryGetValue(KnownHeader.TransferEncoding, out _)) return true;
+        return response.TryGetValue(KnownHeader.ContentLength, out ReadOnlySpan<byte> value)
+               && (!ContentLength.TryParse(value, out long length) || length > 0);
+    }
+
+    /// <summary>
     /// 1xx goes only to HTTP/1.1 clients (RFC 9110 §15.2), and a 100 only when we did not already send our own.
     /// </summary>
     private static bool ShouldPassInterim(RequestHead request, ResponseHead response) =>
@@ -92,7 +124,7 @@ internal sealed partial class Http1Forwarder
         ResponseHead response, bool requestComplete, Cluster cluster)
     {
         ClientBodyMode mode = ClientBodyModes.Choose(response.Framing, request.Version);
-        bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _server.IsDraining;
+        bool close = !request.KeepAlive || !requestComplete || mode == ClientBodyMode.CloseDelimited || _client.IsDraining;
         ClientResponseHead.Write(_client.Output, response, mode, close, request.Version, _client.Forwarding);
 
         CopyResult copied;
@@ -106,7 +138,7 @@ internal sealed partial class Http1Forwarder
         }
 
         bool reusable = copied == CopyResult.Completed && requestComplete && response.KeepAlive
-                        && response.Framing != BodyFraming.CloseDelimited;
+                        && response.Framing != BodyFraming.CloseDelimited && !MayBeFollowedByABody(request, response);
         upstream.Pool.Release(upstream, reusable);
         if (copied == CopyResult.Completed) return new ExchangeOutcome(response.StatusCode, !close);
 

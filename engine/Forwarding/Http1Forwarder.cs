@@ -36,15 +36,17 @@ internal sealed partial class Http1Forwarder
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
     public async ValueTask<ExchangeOutcome> ForwardAsync(RequestHead request, ClientLimits limits)
     {
-        if (request.Method == KnownMethod.Connect) return await _client.AnswerAsync(405, close: true).ConfigureAwait(false);
+        // CONNECT would turn the connection into a tunnel, which is not supported yet.
+        if (request.Method == KnownMethod.Connect) return await RejectAsync(RejectReason.MethodNotAllowed).ConfigureAwait(false);
 
         RoutingSnapshot snapshot = _server.Routing.Current;      // read once: the whole request uses this snapshot
-        Route? route = snapshot.Match(request).Route;
-        if (route?.Cluster is null) return await _client.AnswerAsync(404, close: HasUnreadBody(request)).ConfigureAwait(false);
+        Route? route = snapshot.Match(request.Host, request.Path);
+        if (route is null) return await _client.AnswerAsync(404, close: HasUnreadBody(request)).ConfigureAwait(false);
 
+        // Known from the head: refused before anything is sent upstream, and before any 100 Continue.
         if (request.Framing == BodyFraming.ContentLength && request.ContentLength > limits.MaxRequestBody)
         {
-            return await _client.AnswerAsync(413, close: true).ConfigureAwait(false);
+            return await RejectAsync(RejectReason.BodyTooLarge).ConfigureAwait(false);
         }
 
         Destination? destination = route.Cluster.Pick(default(PickContext));
@@ -100,8 +102,10 @@ internal sealed partial class Http1Forwarder
                     destination.Pool.Release(upstream, reusable: false);
                     return await _client.AnswerAsync(400, close: true).ConfigureAwait(false);
                 case RequestSendResult.BodyTooLarge:
+                    // Found out midway through a chunked body, part of which the upstream already has: that
+                    // connection holds half a request and is closed; so is the client's, whose body we stop reading.
                     destination.Pool.Release(upstream, reusable: false);
-                    return await _client.AnswerAsync(413, close: true).ConfigureAwait(false);
+                    return await RejectAsync(RejectReason.BodyTooLarge).ConfigureAwait(false);
             }
             bool requestComplete = sent == RequestSendResult.Sent;
 
@@ -144,6 +148,14 @@ internal sealed partial class Http1Forwarder
                 _server.ResponseHeads.Return(response);
             }
         }
+    }
+
+    /// <summary>A rejection found by the forwarder rather than the parser: counted under its reason, answered, closed.</summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<ExchangeOutcome> RejectAsync(RejectReason reason)
+    {
+        _server.Stats.Rejected(reason);
+        return await _client.AnswerAsync(RejectStatus.Of(reason), close: true).ConfigureAwait(false);
     }
 
     /// <summary>

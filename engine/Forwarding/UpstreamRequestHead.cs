@@ -7,7 +7,9 @@ namespace Proxy.Engine.Forwarding;
 /// Writes the head a destination receives for a client's request: origin-form target, HTTP/1.1, the client's
 /// fields minus hop-by-hop ones (RFC 9110 §7.6.1), then Host and the forwarding fields this proxy owns
 /// (X-Forwarded-For appended to, X-Forwarded-Proto and -Host replaced, Via appended to), and the framing we
-/// re-encode the body with.
+/// re-encode the body with: one Content-Length we write ourselves, or chunked. Whatever framing fields the client
+/// sent (a list of equal lengths, leading zeros, lookalike names) never reach the upstream as sent, so it has
+/// exactly one way to read the body: ours.
 /// </summary>
 internal static class UpstreamRequestHead
 {
@@ -16,14 +18,23 @@ internal static class UpstreamRequestHead
         var writer = new HeadWriter(output);
         writer.Write(request.MethodName);
         writer.Write((byte)' ');
-        writer.Write(request.Path);
-        writer.Write(request.Query);
+        if (IsServerWideOptions(request))
+        {
+            writer.Write((byte)'*');
+        }
+        else
+        {
+            writer.Write(request.Path);
+            writer.Write(request.Query);
+        }
         writer.Write(" HTTP/1.1\r\n"u8);
 
         foreach (ref readonly HeaderField field in request.Headers)
         {
             if (field.IsHopByHop || IsOwnedByProxy(field.Known)) continue;
-            writer.WriteField(request.NameOf(field), request.ValueOf(field));
+            ReadOnlySpan<byte> name = request.NameOf(field);
+            if (field.Known == KnownHeader.None && UnderscoredFieldNames.MimicsOwnedField(name)) continue;
+            writer.WriteField(name, request.ValueOf(field));
         }
 
         writer.WriteField("Host"u8, request.Host);
@@ -32,26 +43,58 @@ internal static class UpstreamRequestHead
         if (!request.Host.IsEmpty) writer.WriteField("X-Forwarded-Host"u8, request.Host);
         WriteAppended(ref writer, request, KnownHeader.Via, "Via: "u8,
             request.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
-        if (request.Framing == BodyFraming.Chunked) writer.Write("Transfer-Encoding: chunked\r\n"u8);
+        WriteFraming(ref writer, request.Framing, request.ContentLength);
         writer.Write("\r\n"u8);
         writer.Commit();
     }
 
+    /// <summary>The one framing field of a message whose body we frame ourselves (nothing for no body).</summary>
+    internal static void WriteFraming(ref HeadWriter writer, BodyFraming framing, long contentLength)
+    {
+        if (framing == BodyFraming.Chunked)
+        {
+            writer.Write("Transfer-Encoding: chunked\r\n"u8);
+        }
+        else if (framing == BodyFraming.ContentLength)
+        {
+            writer.Write("Content-Length: "u8);
+            writer.WriteDecimal(contentLength);
+            writer.Write("\r\n"u8);
+        }
+    }
+
+    /// <summary>
+    /// RFC 9112 §3.2.4: "OPTIONS http://host" (absolute-form, empty path, no query) asks about the server as a whole,
+    /// and the last proxy must send it on as "OPTIONS *". The parser gives such a target the path "/", so it is told
+    /// apart here: the target ends right after its authority, which <see cref="RequestHead.Host"/> then is.
+    /// </summary>
+    private static bool IsServerWideOptions(RequestHead request)
+    {
+        if (request.Method != KnownMethod.Options || !request.HostFromTarget) return false;
+        ReadOnlySpan<byte> target = request.Target;
+        int authorityStart = target.IndexOf("://"u8) + 3;
+        return authorityStart >= 3 && authorityStart + request.Host.Length == target.Length;
+    }
+
     /// <summary>
     /// Fields the proxy writes itself. Expect is answered by the proxy (it sends 100 Continue to the client
-    /// before reading the body), so the upstream never waits on it.
+    /// before reading the body), so the upstream never waits on it. Content-Length is written once, canonical.
     /// </summary>
     private static bool IsOwnedByProxy(KnownHeader known) => known is KnownHeader.Host or KnownHeader.XForwardedFor
-        or KnownHeader.XForwardedProto or KnownHeader.XForwardedHost or KnownHeader.Via or KnownHeader.Expect;
+        or KnownHeader.XForwardedProto or KnownHeader.XForwardedHost or KnownHeader.Via or KnownHeader.Expect
+        or KnownHeader.ContentLength;
 
-    /// <summary>"Name: v1, v2, ours": every received value of a list field, then ours (RFC 9110 §5.3).</summary>
+    /// <summary>
+    /// "Name: v1, v2, ours": every received value of a list field, then ours (RFC 9110 §5.3). Values of a field the
+    /// sender named in Connection are not passed on (RFC 9110 §7.6.1), so "Connection: X-Forwarded-For" leaves ours alone.
+    /// </summary>
     internal static void WriteAppended(ref HeadWriter writer, MessageHead head, KnownHeader known,
         ReadOnlySpan<byte> fieldStart, ReadOnlySpan<byte> ours)
     {
         writer.Write(fieldStart);
         foreach (ref readonly HeaderField field in head.Headers)
         {
-            if (field.Known != known || field.ValueLength == 0) continue;
+            if (field.Known != known || field.ValueLength == 0 || field.IsHopByHop) continue;
             writer.Write(head.ValueOf(field));
             writer.Write(", "u8);
         }

@@ -55,7 +55,7 @@ internal static class DemoCommand
             return 1;
         }
 
-        int exitCode = await RunCommand.RunUntilSignalAsync(config, server => PrintBanner(server, origins)).ConfigureAwait(false);
+        int exitCode = await RunCommand.RunUntilSignalAsync(config, configPath: null, server => PrintBanner(server, origins)).ConfigureAwait(false);
         await DisposeAllAsync(origins).ConfigureAwait(false);
         return exitCode;
     }

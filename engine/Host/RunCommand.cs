@@ -15,15 +15,19 @@ internal static class RunCommand
             ConfigErrors.Print(result.Errors);
             return 1;
         }
-        return await RunUntilSignalAsync(result.Config!, onStarted: null).ConfigureAwait(false);
+        return await RunUntilSignalAsync(result.Config!, file.FullName, onStarted: null).ConfigureAwait(false);
     }
 
-    /// <summary>Runs <paramref name="config"/> until SIGINT/SIGTERM; 0 after a clean drain, 1 when it cannot start.</summary>
-    public static async Task<int> RunUntilSignalAsync(ProxyConfig config, Action<ProxyServer>? onStarted)
+    /// <summary>
+    /// Runs <paramref name="config"/> until SIGINT/SIGTERM; 0 after a clean drain, 1 when it cannot start. With
+    /// <paramref name="configPath"/>, SIGHUP (and file changes, and POST /admin/reload) reload it.
+    /// </summary>
+    public static async Task<int> RunUntilSignalAsync(ProxyConfig config, string? configPath, Action<ProxyServer>? onStarted)
     {
         using ILoggerFactory loggers = Logging.Create();
         using var signal = new ShutdownSignal();
-        var server = new ProxyServer(config, loggers);
+        var server = new ProxyServer(config, loggers, configPath);
+        using var reloadSignal = new ReloadSignal(server);
         try
         {
             server.Start();
@@ -37,7 +41,7 @@ internal static class RunCommand
         onStarted?.Invoke(server);
 
         await signal.Graceful.ConfigureAwait(false);
-        Task drained = server.StopAsync(config.Server.ShutdownTimeout);
+        Task drained = server.StopAsync(server.Config.Server.ShutdownTimeout);     // the running config's, after reloads
         // A second signal during the drain cuts it short.
         if (await Task.WhenAny(drained, signal.Immediate).ConfigureAwait(false) != drained)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Pipelines.Sockets.Unofficial;
@@ -7,23 +8,35 @@ using Proxy.Engine.Server;
 namespace Proxy.Engine.Listeners;
 
 /// <summary>
-/// Accepts connections on one listening socket and starts each one's HTTP/1.1 loop. Under
-/// <c>limits.max_connections</c> it stops accepting, so new connections wait in the kernel's backlog.
+/// Accepts connections on one listening socket and starts each one's HTTP/1.1 loop. At <c>limits.max_connections</c>
+/// it stops accepting, so new connections wait in the kernel's backlog, and each is served when a place frees.
 /// </summary>
+/// <remarks>
+/// A loop takes a place only for a connection it has accepted, never while it waits in accept: the listening
+/// sockets of one address share the cap, but SO_REUSEPORT makes the kernel choose the socket of each new connection,
+/// and a loop holding a place while blocked on an empty socket would starve a connection queued at another loop's
+/// socket (and with a cap of N and N loops, every connection). The cost: each loop may hold one accepted connection
+/// beyond the cap, unserved (no buffer, no request read) until a place frees; at most <c>server.workers</c> in all.
+/// </remarks>
+[SuppressMessage("Design", "CA1001", Justification = "The stop signal is disposed by StopAsync, once the loop has ended.")]
 internal sealed class AcceptLoop
 {
     private readonly Socket _socket;
     private readonly ServerContext _server;
     private readonly ConnectionLimiter _connectionLimit;
+    private readonly ConnectionSet _listenerConnections;
     private readonly string _endPoint;
+    private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
     private volatile bool _stopping;
+    private int _stopRequested;
 
-    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit)
+    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit, ConnectionSet listenerConnections)
     {
         _socket = socket;
         _server = server;
         _connectionLimit = connectionLimit;
+        _listenerConnections = listenerConnections;
         _endPoint = socket.LocalEndPoint?.ToString() ?? "?";
     }
 
@@ -31,19 +44,35 @@ internal sealed class AcceptLoop
 
     public void Start() => _running = Task.Run(RunAsync);
 
-    /// <summary>Stops accepting; connections already accepted carry on.</summary>
-    public Task StopAsync()
+    /// <summary>
+    /// Stops accepting; connections already served carry on, and one accepted but still waiting for a place under
+    /// max_connections is closed.
+    /// </summary>
+    /// <remarks>Idempotent: a second call waits for the same end.</remarks>
+    public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
+        {
+            await _running.ConfigureAwait(false);
+            return;
+        }
         _stopping = true;
-        _socket.Dispose();
-        return _running;
+        _stop.Cancel();          // wakes a loop waiting for a place; the callback only marks the wait abandoned
+        _socket.Dispose();       // wakes a loop waiting in accept
+        try
+        {
+            await _running.ConfigureAwait(false);
+        }
+        finally
+        {
+            _stop.Dispose();
+        }
     }
 
     private async Task RunAsync()
     {
         while (!_stopping)
         {
-            if (!_connectionLimit.TryEnter()) await _connectionLimit.EnterAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             Socket client;
             try
             {
@@ -51,16 +80,20 @@ internal sealed class AcceptLoop
             }
             catch (Exception ex) when (ex is ObjectDisposedException or SocketException && _stopping)
             {
-                _connectionLimit.Leave();
                 break;
             }
             catch (SocketException ex)
             {
                 // Out of file descriptors and similar: back off briefly rather than spin.
-                _connectionLimit.Leave();
                 Log.AcceptFailed(_server.Logger, _endPoint, ex);
                 await Task.Delay(50).ConfigureAwait(false);
                 continue;
+            }
+            // At the cap this loop waits with the one connection it holds, and accepts nothing more meanwhile.
+            if (!_connectionLimit.TryEnter() && !await _connectionLimit.EnterAsync(Timeout.InfiniteTimeSpan, _stop.Token).ConfigureAwait(false))
+            {
+                client.Dispose();     // stopping
+                break;
             }
             client.NoDelay = true;
             var transport = SocketConnection.Create(client, TransportOptions.Pipe, _server.ClientTransport, name: "client");
@@ -71,12 +104,14 @@ internal sealed class AcceptLoop
 
     private async Task RunConnectionAsync(Http1ClientConnection connection)
     {
+        _listenerConnections.Add(connection);
         try
         {
             await connection.RunAsync().ConfigureAwait(false);
         }
         finally
         {
+            _listenerConnections.Remove(connection);
             _connectionLimit.Leave();
         }
     }

@@ -16,6 +16,9 @@ internal sealed class MethodTable
     /// <summary>The mask of a route without <c>methods</c>: every method, including ones no route names.</summary>
     public const ulong AnyMethod = ulong.MaxValue;
 
+    /// <summary>The bit of a method no route names: only routes without <c>methods</c> take it.</summary>
+    public const ulong UnnamedMethod = 1;
+
     // Bits 1-8 are GET..TRACE (bit = KnownMethod value), bit 0 stands for "a method no route names".
     private const int FirstExtensionBit = 10;
     private const int MaxCachedAllowValues = 4096;
@@ -58,7 +61,7 @@ internal sealed class MethodTable
         {
             if (token.SequenceEqual(_extensions[i])) return 1UL << (FirstExtensionBit + i);
         }
-        return 1;
+        return UnnamedMethod;
     }
 
     /// <summary>"GET, HEAD, POST": the Allow value for a set of method bits, rendered once per distinct set.</summary>

@@ -14,13 +14,14 @@ internal sealed class Route
 {
     private readonly FieldCondition[] _headers;
     private readonly FieldCondition[] _query;
+    private readonly Cluster? _cluster;
 
     public Route(RouteConfig config, int fileOrder, Cluster? cluster, RouteActions actions, ulong methodMask)
     {
         Name = config.Name;
         Config = config;
         FileOrder = fileOrder;
-        Cluster = cluster;
+        _cluster = cluster;
         Actions = actions;
         MethodMask = methodMask;
         Hosts = config.Hosts.Count == 0 ? [] : [.. config.Hosts.Select(host => new HostPattern(host))];
@@ -55,8 +56,14 @@ internal sealed class Route
     public int FileOrder { get; }
     public int Priority => Config.Priority;
 
+    /// <summary>
+    /// The one cluster the route forwards every request to. Only a route whose <see cref="ClusterOrNull"/> is set has
+    /// one; on a route that splits (<see cref="RouteActions.Split"/>), redirects or responds itself, reading it throws.
+    /// </summary>
+    public Cluster Cluster => _cluster ?? throw new InvalidOperationException($"Route `{Name}` does not forward to one cluster; read {nameof(ClusterOrNull)} and {nameof(Actions)}.");
+
     /// <summary>The cluster the route forwards to; null when it splits (<see cref="RouteActions.Split"/>), redirects or responds.</summary>
-    public Cluster? Cluster { get; }
+    public Cluster? ClusterOrNull => _cluster;
 
     /// <summary>What is done with a request the route takes.</summary>
     public RouteActions Actions { get; }

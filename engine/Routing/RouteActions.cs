@@ -3,7 +3,7 @@ namespace Proxy.Engine.Routing;
 /// <summary>
 /// What is done with a request a route takes, compiled once per snapshot into immutable objects whose request-path
 /// methods allocate nothing. At most one of <see cref="Redirect"/> and <see cref="DirectResponse"/> is set, and
-/// then nothing is forwarded; otherwise the route forwards to <see cref="Route.Cluster"/> or, when that is null,
+/// then nothing is forwarded; otherwise the route forwards to <see cref="Route.ClusterOrNull"/> or, when that is null,
 /// to the cluster <see cref="Split"/> chooses.
 /// </summary>
 internal sealed class RouteActions

@@ -42,6 +42,19 @@ internal sealed class RoutingSnapshot
     public RouteMatch Match(RequestHead request) =>
         _matcher.Match(_matcher.Methods.BitOf(request.MethodName, request.Method), request.Host, request.Path, request.Query, request);
 
+    /// <summary>
+    /// The route for a request known only by its authority and path, as the forwarder asks until it reads route actions
+    /// and the method: what <see cref="Match(RequestHead)"/> finds for a request with a method no route names, no header
+    /// fields and no query, if that route forwards to one cluster (<see cref="Route.ClusterOrNull"/>); otherwise null
+    /// (404). So a route with <c>methods</c>, a header or query condition that needs something present, a split, a
+    /// redirect or a direct response never takes a request here. Allocates nothing. Thread-safe.
+    /// </summary>
+    public Route? Match(ReadOnlySpan<byte> authority, ReadOnlySpan<byte> path)
+    {
+        RouteMatch match = _matcher.Match(MethodTable.UnnamedMethod, authority, path, default, null);
+        return match.Found && match.Route.ClusterOrNull is not null ? match.Route : null;
+    }
+
     /// <summary>As <see cref="Match(RequestHead)"/>, from the parts of a request (tests and benchmarks).</summary>
     public RouteMatch Match(ReadOnlySpan<byte> method, ReadOnlySpan<byte> authority, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query = default, MessageHead? headers = null) =>
         _matcher.Match(_matcher.Methods.BitOf(method, KnownMethod.Other), authority, path, query, headers);

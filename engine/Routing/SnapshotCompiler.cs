@@ -89,9 +89,16 @@ internal sealed class SnapshotCompiler
         destination.Pool.Dispose();
     }
 
-    private static IBalancer CreateBalancer(BalancerKind kind) => kind switch
+    private static IBalancer CreateBalancer(BalancerKind kind) => BalancerFactory.Create(kind switch
     {
-        BalancerKind.RoundRobin => new RoundRobin(),
+        BalancerKind.RoundRobin => BalancingAlgorithm.RoundRobin,
+        BalancerKind.WeightedRoundRobin => BalancingAlgorithm.WeightedRoundRobin,
+        BalancerKind.Random => BalancingAlgorithm.Random,
+        BalancerKind.LeastConn => BalancingAlgorithm.LeastRequests,
+        BalancerKind.PowerOfTwoChoices => BalancingAlgorithm.PowerOfTwoChoices,
+        BalancerKind.PeakEwma => BalancingAlgorithm.PeakEwma,
+        BalancerKind.ConsistentHash => BalancingAlgorithm.ConsistentHash,
+        BalancerKind.Sticky => BalancingAlgorithm.Sticky,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown balancer"),
-    };
+    });
 }

@@ -28,4 +28,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Configuration {Source} loaded: {Routes} routes, {Clusters} clusters (version {Version})")]
     public static partial void ConfigLoaded(ILogger logger, string source, int routes, int clusters, long version);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Listener {Listener} on {EndPoint} removed: {Connections} connections finish their current request and close")]
+    public static partial void ListenerRemoved(ILogger logger, string listener, System.Net.EndPoint endPoint, int connections);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "{Setting} changed; it takes effect at the next restart (running with {Running})")]
+    public static partial void RestartNeeded(ILogger logger, string setting, string running);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Reload ({Trigger}): configuration unchanged (hash {Hash})")]
+    public static partial void ReloadUnchanged(ILogger logger, Reload.ReloadTrigger trigger, string hash);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Reload ({Trigger}) refused, the running configuration stays: {Error}")]
+    public static partial void ReloadRefused(ILogger logger, Reload.ReloadTrigger trigger, string error);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Reload ({Trigger}) applied: version {Version}, hash {Hash}")]
+    public static partial void ReloadApplied(ILogger logger, Reload.ReloadTrigger trigger, long version, string hash);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "Watching {Path} for configuration changes failed; reload with SIGHUP or POST /admin/reload")]
+    public static partial void WatchFailed(ILogger logger, string path, Exception exception);
 }

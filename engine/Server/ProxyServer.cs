@@ -5,111 +5,104 @@ using Proxy.Engine.Admin;
 using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
 using Proxy.Engine.Listeners;
+using Proxy.Engine.Reload;
 using Proxy.Engine.Routing;
 
 namespace Proxy.Engine.Server;
 
 /// <summary>
 /// The running proxy: compiles the configuration into a routing snapshot, opens the listeners (each with
-/// <c>server.workers</c> SO_REUSEPORT sockets and an accept loop per socket) and the admin listener, and on
-/// stop drains: stop accepting, let requests in flight finish within the shutdown timeout, then cut the rest.
+/// <c>server.workers</c> SO_REUSEPORT sockets and an accept loop per socket) and the admin listener; applies
+/// reloaded configurations without dropping a request (partial file ProxyServer.Apply.cs); on stop drains:
+/// stop accepting, let requests in flight finish within the shutdown timeout, then cut the rest.
 /// </summary>
-public sealed class ProxyServer : IAsyncDisposable
+public sealed partial class ProxyServer : IAsyncDisposable
 {
     private readonly ServerContext _context;
     private readonly SnapshotCompiler _compiler;
     private readonly ConnectionLimiter _connectionLimit;
-    private readonly List<AcceptLoop> _acceptLoops = [];
+    private readonly ReloadCoordinator _reloads;
+    private List<Listener> _listeners = [];
     private AdminServer? _admin;
+    private ProxyConfig _config;
     private int _stopped;
 
-    public ProxyServer(ProxyConfig config, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// A proxy for <paramref name="config"/>. With <paramref name="configPath"/>, reloads (file changes, SIGHUP,
+    /// POST /admin/reload) re-read that file and the files it includes; without it the configuration is fixed.
+    /// </summary>
+    public ProxyServer(ProxyConfig config, ILoggerFactory loggerFactory, string? configPath = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        Config = config;
+        _config = config;
         _context = new ServerContext(new ClientLimits(config.Limits), loggerFactory.CreateLogger("proxy"),
             TransportOptions.Client(config.Server.ReleaseIdleBuffers));
         _compiler = new SnapshotCompiler(_context.Heartbeat);
         _connectionLimit = new ConnectionLimiter(config.Limits.MaxConnections);
+        _reloads = new ReloadCoordinator(this, configPath, _context.Logger);
     }
 
-    public ProxyConfig Config { get; }
+    /// <summary>The running configuration (replaced by each applied reload).</summary>
+    public ProxyConfig Config => Volatile.Read(ref _config);
 
     /// <summary>Where each listener ended up (useful with port 0), in configuration order.</summary>
-    public IReadOnlyList<IPEndPoint> ListenerEndPoints { get; private set; } = [];
+    public IReadOnlyList<IPEndPoint> ListenerEndPoints => [.. Volatile.Read(ref _listeners).Select(l => l.BoundEndPoint)];
 
     /// <summary>Where the admin API listens, or null when it is off.</summary>
-    public IPEndPoint? AdminEndPoint => _admin?.LocalEndPoint;
+    public IPEndPoint? AdminEndPoint => Volatile.Read(ref _admin)?.LocalEndPoint;
+
+    /// <summary>The running configuration's version, hash and load time, and the last reload attempt.</summary>
+    public ConfigStatus ConfigStatus => _reloads.Status;
 
     internal ServerContext Context => _context;
 
     /// <summary>Publishes the routing snapshot and opens every socket; throws <see cref="ProxyStartException"/> when one cannot be opened.</summary>
     public void Start()
     {
-        RoutingSnapshot snapshot = _compiler.Compile(Config);
-        _context.Routing.Publish(snapshot);
-        Log.ConfigLoaded(_context.Logger, Config.SourcePath, Config.Routes.Count, Config.Clusters.Count, snapshot.Version);
-
-        int workers = Config.Server.Workers > 0 ? Config.Server.Workers : Environment.ProcessorCount;
-        var endPoints = new List<IPEndPoint>();
+        ProxyConfig config = Config;
+        var listeners = new List<Listener>();
+        AdminServer? admin = null;
         try
         {
-            foreach (ListenerConfig listener in Config.Listeners)
+            foreach (ListenerConfig listenerConfig in config.Listeners)
             {
-                endPoints.Add(OpenListener(listener, workers));
+                listeners.Add(OpenListener(listenerConfig, WorkersFor(config)));
             }
-            if (Config.Admin.Listen is { } adminEndPoint)
-            {
-                Bind("admin", adminEndPoint, endPoint => { ListenerSocket.EnsureFree(endPoint); return true; });
-                _admin = new AdminServer(_context, Config.Admin, Bind("admin", adminEndPoint, ListenerSocket.Open));
-                _admin.Start();
-                Log.AdminListening(_context.Logger, _admin.LocalEndPoint);
-            }
+            if (config.Admin.Listen is { } adminEndPoint) admin = OpenAdmin(adminEndPoint);
         }
         catch
         {
-            foreach (AcceptLoop loop in _acceptLoops) _ = loop.StopAsync();
+            foreach (Listener listener in listeners) _ = listener.StopAsync(drain: false);
+            if (admin is not null) _ = admin.StopAsync();
             throw;
         }
-        ListenerEndPoints = endPoints;
+
+        RoutingSnapshot snapshot = _compiler.Compile(config);
+        _context.Routing.Publish(snapshot);
+        _reloads.OnStarted(config, snapshot.Version);
+        Log.ConfigLoaded(_context.Logger, config.SourcePath, config.Routes.Count, config.Clusters.Count, snapshot.Version);
+
+        Volatile.Write(ref _listeners, listeners);
+        foreach (Listener listener in listeners)
+        {
+            listener.Start();
+            Log.Listening(_context.Logger, listener.Config.Name, listener.BoundEndPoint, listener.Workers);
+        }
+        if (admin is not null)
+        {
+            Volatile.Write(ref _admin, admin);
+            admin.Start();
+            Log.AdminListening(_context.Logger, admin.LocalEndPoint);
+        }
+        _reloads.StartWatching(config);
     }
 
-    private IPEndPoint OpenListener(ListenerConfig listener, int workers)
-    {
-        IPEndPoint first = listener.Listen;
-        Bind(listener.Name, first, endPoint => { ListenerSocket.EnsureFree(endPoint); return true; });
-        for (int i = 0; i < workers; i++)
-        {
-            // With port 0 the first socket picks the port; the others must share that one, not pick their own.
-            IPEndPoint endPoint = i == 0 ? first : new IPEndPoint(first.Address, _acceptLoops[^1].LocalEndPoint.Port);
-            var loop = new AcceptLoop(Bind(listener.Name, endPoint, ListenerSocket.Open), _context, _connectionLimit);
-            _acceptLoops.Add(loop);
-            loop.Start();
-        }
-        IPEndPoint bound = _acceptLoops[^1].LocalEndPoint;
-        Log.Listening(_context.Logger, listener.Name, bound, workers);
-        return bound;
-    }
-
-    private static T Bind<T>(string name, IPEndPoint endPoint, Func<IPEndPoint, T> open)
-    {
-        try
-        {
-            return open(endPoint);
-        }
-        catch (SocketException ex)
-        {
-            string why = ex.SocketErrorCode switch
-            {
-                SocketError.AddressAlreadyInUse => "the address is already in use by another process",
-                SocketError.AddressNotAvailable => "the address does not belong to this machine",
-                SocketError.AccessDenied => "permission denied (ports below 1024 need privileges)",
-                _ => ex.Message,
-            };
-            throw new ProxyStartException($"cannot listen on {endPoint} ({name}): {why}", ex);
-        }
-    }
+    /// <summary>
+    /// Reads the configuration files again and applies them if they are valid and changed; otherwise the running
+    /// configuration stays untouched and the outcome says why. One reload at a time.
+    /// </summary>
+    public Task<ReloadOutcome> ReloadAsync(ReloadTrigger trigger) => _reloads.ReloadAsync(trigger);
 
     /// <summary>
     /// Stops accepting, lets in-flight requests finish for up to <paramref name="drainTimeout"/> (idle
@@ -118,7 +111,8 @@ public sealed class ProxyServer : IAsyncDisposable
     public async Task StopAsync(TimeSpan drainTimeout)
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
-        foreach (AcceptLoop loop in _acceptLoops) await loop.StopAsync().ConfigureAwait(false);
+        _reloads.Dispose();
+        foreach (Listener listener in Volatile.Read(ref _listeners)) await listener.StopAsync(drain: false).ConfigureAwait(false);
         Log.Draining(_context.Logger, _context.Connections.Count, drainTimeout);
         _context.BeginDraining();
 
@@ -133,11 +127,52 @@ public sealed class ProxyServer : IAsyncDisposable
             _context.Connections.AbortAll();
             for (int i = 0; i < 50 && _context.Connections.Count > 0; i++) await Task.Delay(20).ConfigureAwait(false);
         }
-        if (_admin is not null) await _admin.StopAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _admin) is { } admin) await admin.StopAsync().ConfigureAwait(false);
         _compiler.RetireAll();
         _context.Heartbeat.Dispose();
         Log.Stopped(_context.Logger);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+    private static int WorkersFor(ProxyConfig config) =>
+        config.Server.Workers > 0 ? config.Server.Workers : Environment.ProcessorCount;
+
+    private Listener OpenListener(ListenerConfig config, int workers)
+    {
+        var listener = new Listener(config, _context, _connectionLimit);
+        Bind(config.Name, config.Listen, () => listener.Open(workers));
+        return listener;
+    }
+
+    private AdminServer OpenAdmin(IPEndPoint endPoint)
+    {
+        Socket socket = null!;
+        Bind("admin", endPoint, () =>
+        {
+            ListenerSocket.EnsureFree(endPoint);
+            socket = ListenerSocket.Open(endPoint);
+        });
+        return new AdminServer(_context, () => Config.Admin, this, socket);
+    }
+
+    /// <summary>Runs <paramref name="open"/>, turning a socket failure into a sentence naming the address.</summary>
+    private static void Bind(string name, IPEndPoint endPoint, Action open)
+    {
+        try
+        {
+            open();
+        }
+        catch (SocketException ex)
+        {
+            string why = ex.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => "the address is already in use by another process",
+                SocketError.AddressNotAvailable => "the address does not belong to this machine",
+                SocketError.AccessDenied => "permission denied (ports below 1024 need privileges)",
+                _ => ex.Message,
+            };
+            throw new ProxyStartException($"cannot listen on {endPoint} ({name}): {why}", ex);
+        }
+    }
 }

@@ -14,6 +14,7 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
 {
     private readonly Dictionary<string, KeyRule<T>> _rules = new(StringComparer.Ordinal);
     private readonly List<string> _supportedNames = [];
+    private readonly List<Action<T, ReadContext>> _checks = [];
 
     public string Where { get; } = where;
 
@@ -21,6 +22,16 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
     {
         _rules.Add(name, new KeyRule<T>(name, read, required));
         _supportedNames.Add(name);
+        return this;
+    }
+
+    /// <summary>
+    /// A check of the whole record once its keys are read (rules between keys, such as timeout ≤ interval); it
+    /// reports through the context, pointing at keys with <see cref="ReadContext.PositionOf"/>.
+    /// </summary>
+    public TableSchema<T> Check(Action<T, ReadContext> check)
+    {
+        _checks.Add(check);
         return this;
     }
 
@@ -59,6 +70,7 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
             }
         }
         context.RememberSource(record, table);
+        foreach (Action<T, ReadContext> check in _checks) check(record, context);
         return record;
     }
 

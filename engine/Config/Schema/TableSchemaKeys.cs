@@ -13,10 +13,21 @@ internal static class TableSchemaKeys
         schema.Key(name, (record, value, context) =>
             ValueReader.TryInteger(context, name, value, min, max, out long number) ? apply(record, (int)number) : record, required);
 
+    public static TableSchema<T> Float<T>(this TableSchema<T> schema, string name, double min, double max, Func<T, double, T> apply)
+        where T : class =>
+        schema.Key(name, (record, value, context) =>
+            ValueReader.TryFloat(context, name, value, min, max, out double number) ? apply(record, number) : record);
+
     public static TableSchema<T> Boolean<T>(this TableSchema<T> schema, string name, Func<T, bool, T> apply)
         where T : class =>
         schema.Key(name, (record, value, context) =>
             ValueReader.TryBoolean(context, name, value, out bool flag) ? apply(record, flag) : record);
+
+    /// <summary>A share from 0 to 1: a float, or the integers 0 and 1.</summary>
+    public static TableSchema<T> Ratio<T>(this TableSchema<T> schema, string name, Func<T, double, T> apply)
+        where T : class =>
+        schema.Key(name, (record, value, context) =>
+            ValueReader.TryRatio(context, name, value, out double ratio) ? apply(record, ratio) : record);
 
     /// <summary>A string; <paramref name="check"/> returns a problem ("must start with '/'") or null.</summary>
     public static TableSchema<T> String<T>(this TableSchema<T> schema, string name, Func<T, string, T> apply, Func<string, string?>? check = null, bool required = false)

@@ -32,6 +32,26 @@ internal static class ValueReader
         return true;
     }
 
+    /// <summary>A number: a TOML float, or an integer where a whole number is meant (1 for 1.0).</summary>
+    public static bool TryFloat(ReadContext context, string key, TomlValue value, double min, double max, out double number)
+    {
+        number = 0;
+        switch (value)
+        {
+            case TomlScalar { Kind: TomlScalarKind.Float, Value: double d }: number = d; break;
+            case TomlScalar { Kind: TomlScalarKind.Integer, Value: long l }: number = l; break;
+            default:
+                WrongType(context, key, "a number", value);
+                return false;
+        }
+        if (double.IsNaN(number) || number < min || number > max)
+        {
+            context.Errors.Add(value.Position, Invariant($"`{key}` must be between {min} and {max}, not {number}"));
+            return false;
+        }
+        return true;
+    }
+
     public static bool TryBoolean(ReadContext context, string key, TomlValue value, out bool flag)
     {
         flag = false;
@@ -61,6 +81,30 @@ internal static class ValueReader
             return false;
         }
         number = parsed;
+        return true;
+    }
+
+    /// <summary>A share from 0 to 1 (<c>0.25</c>); the integers 0 and 1 are accepted too.</summary>
+    public static bool TryRatio(ReadContext context, string key, TomlValue value, out double ratio)
+    {
+        ratio = 0;
+        switch (value)
+        {
+            case TomlScalar { Kind: TomlScalarKind.Float, Value: double number }:
+                ratio = number;
+                break;
+            case TomlScalar { Kind: TomlScalarKind.Integer, Value: long whole }:
+                ratio = whole;
+                break;
+            default:
+                WrongType(context, key, "a number from 0 to 1, like 0.25", value);
+                return false;
+        }
+        if (!(ratio >= 0 && ratio <= 1))     // also false for NaN
+        {
+            context.Errors.Add(value.Position, Invariant($"`{key}` must be between 0 and 1, not {ratio}"));
+            return false;
+        }
         return true;
     }
 

@@ -15,7 +15,7 @@ internal static class TomlDiagnostics
             // it complain once per following line: the first error of a line, and of a run, says it all.
             if (previous is not null && (previous.Span.Start.Line == diagnostic.Span.Start.Line || previous.Message == diagnostic.Message)) continue;
             previous = diagnostic;
-            errors.Add(SourcePosition.From(diagnostic.Span.Start), $"TOML: {Clean(diagnostic.Message)}");
+            errors.Add(SourcePosition.From(diagnostic.Span.Start, diagnostic.Span.FileName), $"TOML: {Clean(diagnostic.Message)}");
         }
     }
 

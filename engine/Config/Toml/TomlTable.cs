@@ -16,6 +16,9 @@ internal sealed class TomlTable(SourcePosition position) : TomlValue(position)
 
     public override string Description => "a table";
 
+    /// <summary>Where a <c>[header]</c> explicitly defines this table, if one does (not for implicit or inline tables).</summary>
+    public SourcePosition? HeaderPosition { get; set; }
+
     public void Add(TomlEntry entry)
     {
         _entries.Add(entry);

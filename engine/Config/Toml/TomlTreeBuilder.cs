@@ -12,27 +12,46 @@ namespace Proxy.Engine.Config.Toml;
 /// reported by Tomlyn's validation; here they are tolerated (the pieces are merged, or set aside in a detached
 /// table), so that the rest of the file can still be checked and every error reported in one pass.
 /// </remarks>
-internal static class TomlTreeBuilder
+internal sealed class TomlTreeBuilder
 {
+    // Set when several files are merged: what TOML allows within one file but would be ambiguous across files
+    // is reported here (one file's validation cannot see the others).
+    private readonly ConfigErrors? _crossFileErrors;
+
+    private TomlTreeBuilder(ConfigErrors? crossFileErrors) => _crossFileErrors = crossFileErrors;
+
     public static TomlTable Build(DocumentSyntax document)
     {
         var root = new TomlTable(SourcePosition.FileStart);
+        new TomlTreeBuilder(null).Add(root, document);
+        return root;
+    }
+
+    /// <summary>
+    /// Adds one more file (an <c>include</c>) to <paramref name="root"/>, which holds the files read before it.
+    /// Arrays of tables ([[routes]], ...) grow; a table written in two files, a key set in two files, or a
+    /// [a.b] header continuing an [[a]] entry of another file is an error.
+    /// </summary>
+    public static void Merge(TomlTable root, DocumentSyntax document, ConfigErrors errors) =>
+        new TomlTreeBuilder(errors).Add(root, document);
+
+    private void Add(TomlTable root, DocumentSyntax document)
+    {
         foreach (KeyValueSyntax keyValue in document.KeyValues)
         {
-            AddKeyValue(root, keyValue);
+            AddKeyValue(root, keyValue, atRoot: true);
         }
         foreach (TableSyntaxBase header in document.Tables)
         {
             TomlTable target = OpenHeaderTable(root, header);
             foreach (KeyValueSyntax keyValue in header.Items)
             {
-                AddKeyValue(target, keyValue);
+                AddKeyValue(target, keyValue, atRoot: false);
             }
         }
-        return root;
     }
 
-    private static TomlTable OpenHeaderTable(TomlTable root, TableSyntaxBase header)
+    private TomlTable OpenHeaderTable(TomlTable root, TableSyntaxBase header)
     {
         List<(string Name, SourcePosition Position)> path = KeyPath(header.Name);
         SourcePosition headerPosition = SourcePosition.Of(header);
@@ -62,20 +81,36 @@ internal static class TomlTreeBuilder
 
         if (parent.TryGet(name, out TomlEntry? defined))
         {
-            // Defined before, implicitly by a longer header or dotted key (allowed) or explicitly (Tomlyn reports it).
-            return defined.Value as TomlTable ?? new TomlTable(headerPosition);
+            // Defined before, implicitly by a longer header or dotted key (allowed) or explicitly (Tomlyn reports
+            // it within one file; across files it is ours to report).
+            if (defined.Value is not TomlTable existing) return new TomlTable(headerPosition);
+            if (existing.HeaderPosition is { } first && first.File != headerPosition.File && _crossFileErrors is not null)
+            {
+                _crossFileErrors.Add(headerPosition,
+                    $"table [{HeaderText(header)}] is already written at {first.DescribeFrom(headerPosition)}; write each table in one file only");
+                return new TomlTable(headerPosition);
+            }
+            existing.HeaderPosition ??= headerPosition;
+            return existing;
         }
-        var table = new TomlTable(headerPosition);
+        var table = new TomlTable(headerPosition) { HeaderPosition = headerPosition };
         parent.Add(new TomlEntry(name, namePosition, table));
         return table;
     }
 
     // One step down a dotted path, creating the table if the step is new. A step into an array of tables
     // lands in its last element: that is how [clusters.pool] reaches the [[clusters]] written above it.
-    private static TomlTable Descend(TomlTable parent, string name, SourcePosition position)
+    private TomlTable Descend(TomlTable parent, string name, SourcePosition position)
     {
         if (parent.TryGet(name, out TomlEntry? entry))
         {
+            if (entry.Value is TomlArray { IsArrayOfTables: true, Items: [.., TomlTable previous] } && previous.Position.File != position.File
+                && _crossFileErrors is not null)
+            {
+                _crossFileErrors.Add(position,
+                    $"`{name}` here would continue the [[{name}]] entry written at {previous.Position.DescribeFrom(position)}; start this file's entry with its own [[{name}]]");
+                return new TomlTable(position);
+            }
             return entry.Value switch
             {
                 TomlTable table => table,
@@ -88,7 +123,7 @@ internal static class TomlTreeBuilder
         return created;
     }
 
-    private static void AddKeyValue(TomlTable table, KeyValueSyntax keyValue)
+    private void AddKeyValue(TomlTable table, KeyValueSyntax keyValue, bool atRoot)
     {
         List<(string Name, SourcePosition Position)> path = KeyPath(keyValue.Key);
         if (path.Count == 0 || keyValue.Value is null) return;
@@ -97,10 +132,22 @@ internal static class TomlTreeBuilder
         {
             parent = Descend(parent, path[i].Name, path[i].Position);
         }
-        parent.Add(new TomlEntry(path[^1].Name, path[^1].Position, Convert(keyValue.Value)));
+        (string name, SourcePosition position) = path[^1];
+        // Every file may have its own `include`; any other key set in two files is ambiguous.
+        bool ownPerFile = atRoot && path.Count == 1 && name == ConfigIncludes.Key;
+        if (!ownPerFile && _crossFileErrors is not null && parent.TryGet(name, out TomlEntry? earlier)
+            && earlier.KeyPosition.File != position.File)
+        {
+            _crossFileErrors.Add(position, $"`{name}` is already set at {earlier.KeyPosition.DescribeFrom(position)}; set it in one file only");
+            return;
+        }
+        parent.Add(new TomlEntry(name, position, Convert(keyValue.Value)));
     }
 
-    private static TomlValue Convert(ValueSyntax value)
+    private static string HeaderText(TableSyntaxBase header) =>
+        string.Join('.', KeyPath(header.Name).Select(part => part.Name));
+
+    private TomlValue Convert(ValueSyntax value)
     {
         SourcePosition position = SourcePosition.Of(value);
         switch (value)
@@ -124,7 +171,7 @@ internal static class TomlTreeBuilder
                 var table = new TomlTable(position);
                 foreach (InlineTableItemSyntax item in inline.Items)
                 {
-                    if (item.KeyValue is not null) AddKeyValue(table, item.KeyValue);
+                    if (item.KeyValue is not null) AddKeyValue(table, item.KeyValue, atRoot: false);
                 }
                 return table;
             default:

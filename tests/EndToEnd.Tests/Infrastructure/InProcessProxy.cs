@@ -29,6 +29,16 @@ public sealed class InProcessProxy : IAsyncDisposable
 
     public static InProcessProxy Start(params TestOrigin[] origins) => Start(TestConfigs.OneCluster(origins));
 
+    /// <summary>The proxy on the configuration file at <paramref name="path"/>, which reloads re-read.</summary>
+    public static InProcessProxy StartFile(string path)
+    {
+        Engine.Config.ConfigLoadResult loaded = Engine.Config.ConfigLoader.LoadFile(path);
+        if (!loaded.Succeeded) throw new InvalidOperationException(string.Join('\n', loaded.Errors));
+        var server = new ProxyServer(loaded.Config!, NullLoggerFactory.Instance, path);
+        server.Start();
+        return new InProcessProxy(server);
+    }
+
     /// <summary>An HttpClient aimed at the proxy, with its own connection pool.</summary>
     public HttpClient CreateClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {

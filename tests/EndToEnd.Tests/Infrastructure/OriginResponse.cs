@@ -26,9 +26,21 @@ public sealed record OriginResponse
     public string? InterimResponses { get; init; }
     /// <summary>Close the connection after answering.</summary>
     public bool Close { get; init; }
+    /// <summary>
+    /// Exact bytes to answer with instead of a generated response (for malformed or ambiguous responses), written
+    /// in pieces with <see cref="PieceDelay"/> between them; <see cref="Close"/> still decides whether the
+    /// connection ends afterwards. Everything else but <see cref="Delay"/> is ignored.
+    /// </summary>
+    public IReadOnlyList<byte[]>? RawPieces { get; init; }
+    /// <summary>Pause between two of <see cref="RawPieces"/>.</summary>
+    public TimeSpan PieceDelay { get; init; }
 
     public static OriginResponse Text(string text, int status = 200) =>
         new() { Status = status, Body = System.Text.Encoding.UTF8.GetBytes(text), Headers = [new("Content-Type", "text/plain")] };
+
+    /// <summary>A response of exact bytes (Latin-1 text), one piece per argument.</summary>
+    public static OriginResponse Raw(params string[] pieces) =>
+        new() { RawPieces = pieces.Select(System.Text.Encoding.Latin1.GetBytes).ToArray() };
 
     /// <summary>The byte at <paramref name="offset"/> of a generated body: a pattern the receiver can verify.</summary>
     public static byte GeneratedByte(long offset) => (byte)('a' + (offset % 26));

@@ -31,7 +31,10 @@ public sealed partial class ProxyProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far (stdout and stderr, interleaved by arrival).</summary>
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    public static ProxyProcess Start(params string[] arguments)
+    public static ProxyProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts the executable with <paramref name="environment"/> added to the test's own environment.</summary>
+    public static ProxyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(ExecutablePath)
         {
@@ -40,6 +43,7 @@ public sealed partial class ProxyProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         return new ProxyProcess(Process.Start(start) ?? throw new InvalidOperationException("proxy did not start"));
     }

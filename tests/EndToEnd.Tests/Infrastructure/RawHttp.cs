@@ -79,6 +79,49 @@ public sealed class RawHttp : IDisposable
         return response with { Body = body.ToArray() };
     }
 
+    /// <summary>
+    /// Reads responses until a final (non-1xx) one and returns it; the status of each interim response read on
+    /// the way is added to <paramref name="interim"/> when given.
+    /// </summary>
+    public async Task<RawResponse> ReadFinalResponseAsync(ICollection<int>? interim = null, bool requestWasHead = false)
+    {
+        while (true)
+        {
+            RawResponse response = await ReadResponseAsync(requestWasHead);
+            if (response.Status >= 200) return response;
+            interim?.Add(response.Status);
+        }
+    }
+
+    /// <summary>Closes our sending side (TCP FIN) and keeps reading: the server sees the end of the request stream.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
+    /// <summary>
+    /// Every byte until the server closes the connection, starting with what is already buffered. A reset counts
+    /// as a close. Throws <see cref="TimeoutException"/> when the connection is still open after <paramref name="within"/>.
+    /// </summary>
+    public async Task<byte[]> ReadToEndAsync(TimeSpan within)
+    {
+        var all = new MemoryStream();
+        all.Write(_buffer, _start, _end - _start);
+        _start = _end = 0;
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            int read;
+            while ((read = await _stream.ReadAsync(_buffer, timeout.Token)) > 0) all.Write(_buffer, 0, read);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"still open after {within}; received {all.Length} bytes");
+        }
+        catch (IOException)
+        {
+            // Reset by the server: closed too.
+        }
+        return all.ToArray();
+    }
+
     /// <summary>True when the server closed the connection (reads return end of stream).</summary>
     public async Task<bool> IsClosedByServerAsync(TimeSpan within)
     {

@@ -55,6 +55,8 @@ public sealed class TestOrigin : IAsyncDisposable
             {
                 continue;
             }
+            // Heads and bodies go out in separate writes: without NoDelay, Nagle and delayed ACKs add 40 ms to some.
+            client.NoDelay = true;
             int number = Interlocked.Increment(ref _connections);
             _clients.Add(client);
             _ = Task.Run(() => ServeAsync(client, number));
@@ -79,7 +81,9 @@ public sealed class TestOrigin : IAsyncDisposable
                     await Task.Delay(Timeout.Infinite, _stopping.Token);
                 }
                 if (response.CloseWithoutAnswer) return;
-                bool keepOpen = await WriteResponseAsync(stream, request, response);
+                bool keepOpen = response.RawPieces is null
+                    ? await WriteResponseAsync(stream, request, response)
+                    : await WriteRawAsync(stream, response);
                 if (!keepOpen) return;
             }
         }
@@ -165,6 +169,16 @@ public sealed class TestOrigin : IAsyncDisposable
         if (response.TruncateBodyAfter >= 0) return false;
         if (response.Framing == OriginFraming.Chunked) await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
         return !close;
+    }
+
+    private async Task<bool> WriteRawAsync(NetworkStream stream, OriginResponse response)
+    {
+        for (int i = 0; i < response.RawPieces!.Count; i++)
+        {
+            if (i > 0 && response.PieceDelay > TimeSpan.Zero) await Task.Delay(response.PieceDelay, _stopping.Token);
+            await stream.WriteAsync(response.RawPieces[i]);
+        }
+        return !response.Close;
     }
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> BodyPieces(OriginResponse response, long limit)

@@ -56,6 +56,24 @@ public sealed class ConfigLoaderTests
             ConnectTimeout = TimeSpan.FromSeconds(2),
         }, cluster.Pool);
         Assert.Equal(new ClusterTimeoutsConfig { ResponseHeader = TimeSpan.FromSeconds(30), Idle = TimeSpan.FromSeconds(60) }, cluster.Timeouts);
+        Assert.Equal(new Health.ActiveHealthOptions
+        {
+            Path = "/healthz", Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(1),
+            HealthyThreshold = 2, UnhealthyThreshold = 3, ExpectStatus = cluster.Health.Active!.ExpectStatus,
+        }, cluster.Health.Active);
+        Assert.Equal("200-399", cluster.Health.Active.ExpectStatus.ToString());
+        Assert.Equal(new Health.PassiveHealthOptions
+        {
+            ConsecutiveFailures = 5, EjectionTime = TimeSpan.FromSeconds(30), MaxEjectionPercent = 50,
+        }, cluster.Health.Passive);
+        Assert.Equal(new Health.CircuitBreakerOptions
+        {
+            FailureRatio = 0.5, MinimumRequests = 20, Window = TimeSpan.FromSeconds(10), OpenFor = TimeSpan.FromSeconds(10),
+        }, cluster.Health.CircuitBreaker);
+        Assert.Equal(2, cluster.Retry.Attempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(25), cluster.Retry.Backoff);
+        Assert.Equal(20, cluster.Retry.BudgetPercent);
+        Assert.Equal(Health.RetryConditions.Default.ToString(), cluster.Retry.On.ToString());
         Assert.Equal(SourceName, config.SourcePath);
     }
 
@@ -68,9 +86,6 @@ public sealed class ConfigLoaderTests
         Assert.Equal(
             [
                 "test.toml:25:23: `protocols` entry \"h2c\" is not supported yet by this version; use \"http1\", or upgrade",
-                "test.toml:64:11: `health` in [[clusters]] is not supported yet by this version; remove it or upgrade",
-                "test.toml:68:11: `circuit_breaker` in [[clusters]] is not supported yet by this version; remove it or upgrade",
-                "test.toml:74:11: `retry` in [[clusters]] is not supported yet by this version; remove it or upgrade",
             ],
             result.Errors.Select(error => error.ToString()));
     }

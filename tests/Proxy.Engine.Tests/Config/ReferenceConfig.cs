@@ -86,17 +86,9 @@ internal static class ReferenceConfig
         """;
 
     /// <summary>
-    /// <see cref="Full"/> without the keys this version does not implement: the h2c protocol, and the health,
-    /// circuit_breaker and retry tables. Everything else is untouched.
+    /// <see cref="Full"/> without the keys this version does not implement: the h2c protocol. Everything else
+    /// is untouched.
     /// </summary>
-    public static string SupportedOnly
-    {
-        get
-        {
-            string text = Full.Replace("protocols = [\"http1\", \"h2c\"]", "protocols = [\"http1\"]", StringComparison.Ordinal);
-            int unsupportedTables = text.IndexOf("[clusters.health]", StringComparison.Ordinal);
-            Assert.True(unsupportedTables > 0);
-            return text[..unsupportedTables];
-        }
-    }
+    public static string SupportedOnly =>
+        Full.Replace("protocols = [\"http1\", \"h2c\"]", "protocols = [\"http1\"]", StringComparison.Ordinal);
 }

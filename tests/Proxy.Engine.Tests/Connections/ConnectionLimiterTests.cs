@@ -43,6 +43,23 @@ public sealed class ConnectionLimiterTests
     }
 
     [Fact]
+    public async Task EnterAsync_Cancelled_ReturnsFalse_AndTheNextFreedPlaceGoesToTheNextWaiter()
+    {
+        var limiter = new ConnectionLimiter(1);
+        Assert.True(limiter.TryEnter());
+        using var cancel = new CancellationTokenSource();
+
+        ValueTask<bool> cancelled = limiter.EnterAsync(Timeout.InfiniteTimeSpan, cancel.Token);
+        ValueTask<bool> next = limiter.EnterAsync(Timeout.InfiniteTimeSpan);
+        await cancel.CancelAsync();
+        Assert.False(await cancelled);
+        limiter.Leave();
+
+        Assert.True(await next);
+        Assert.Equal(1, limiter.InUse);
+    }
+
+    [Fact]
     public void ManyThreads_EnterAndLeave_CountBackToZero()
     {
         var limiter = new ConnectionLimiter(4);

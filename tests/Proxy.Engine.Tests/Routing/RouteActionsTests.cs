@@ -189,7 +189,7 @@ public sealed class RouteActionsTests
         });
 
         Route route = Assert.Single(snapshot.Routes.ToArray());
-        Assert.Null(route.Cluster);
+        Assert.Null(route.ClusterOrNull);
         Assert.Equal(["c", "d"], route.Actions.Split!.Clusters.ToArray().Select(cluster => cluster.Name));
         Assert.Equal("internal", Encoding.ASCII.GetString(route.Actions.UpstreamHost.Span));
         Assert.NotNull(route.Actions.PathRewrite);

@@ -31,6 +31,23 @@ public sealed class RouteMatcherTests
     }
 
     [Fact]
+    public void MatchAuthorityAndPath_TakesOnlyRoutesThatNeedNoMethodFieldOrAction()
+    {
+        RoutingSnapshot snapshot = Compile(
+            Route("get-only", prefix: "/a", methods: ["GET"], priority: 2),
+            Route("needs-header", prefix: "/a", priority: 1) with { Headers = [new FieldMatchConfig { Name = "x-t", Kind = FieldMatchKind.Present }] },
+            Route("plain", prefix: "/a"),
+            Route("redirect", prefix: "/r") with { Cluster = null, Redirect = new RedirectConfig { To = "/a", Status = 302 } });
+
+        Assert.Equal("plain", snapshot.Match("h"u8, "/a/../a/x"u8)?.Name);
+        Assert.Null(snapshot.Match("h"u8, "/r"u8));
+        Assert.Null(snapshot.Match("h"u8, "/../x"u8));
+        Assert.Null(snapshot.Match("h"u8, "/elsewhere"u8));
+        Assert.Throws<InvalidOperationException>(() => snapshot.Routes[3].Cluster);
+        Assert.Equal("c", snapshot.Routes[2].Cluster.Name);
+    }
+
+    [Fact]
     public void Match_NoHost_OnlyAnyHostRoutesTakeIt()
     {
         RoutingSnapshot snapshot = Compile(Route("exact", hosts: ["a.example"]), Route("any", prefix: "/x"));
