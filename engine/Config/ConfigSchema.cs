@@ -109,7 +109,7 @@ internal static class ConfigSchema
         .Integer("priority", int.MinValue, int.MaxValue, (c, v) => c with { Priority = v })
         .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName)
         .Key("split", (c, value, context) => RouteKeyReaders.ReadSplit(context, SplitTarget, value) is { } list ? c with { Split = list } : c)
-        .Parsed<RouteConfig, RequestKeyConfig>("split_key", RouteValues.TryParseRequestKey, (c, v) => c with { SplitKey = v })
+        .Parsed<RouteConfig, HashKeySource>("split_key", HashKeyParser.TryParse, (c, v) => c with { SplitKey = v })
         .String("strip_prefix", (c, v) => c with { StripPrefix = v }, RouteValues.CheckRewritePrefix)
         .String("add_prefix", (c, v) => c with { AddPrefix = v }, RouteValues.CheckRewritePrefix)
         .String("upstream_host", (c, v) => c with { UpstreamHost = v }, RouteValues.CheckUpstreamHost)

@@ -33,7 +33,7 @@ public sealed record RouteConfig
     /// <summary><c>split</c>: clusters sharing the route's traffic by weight, instead of one <see cref="Cluster"/>.</summary>
     public IReadOnlyList<SplitTargetConfig> Split { get; init; } = [];
     /// <summary><c>split_key</c>: what keeps one client on one side of a split; null = each request drawn at random.</summary>
-    public RequestKeyConfig? SplitKey { get; init; }
+    public HashKeySource? SplitKey { get; init; }
     /// <summary><c>strip_prefix</c>: removed from the start of the path before forwarding, on a segment boundary.</summary>
     public string? StripPrefix { get; init; }
     /// <summary><c>add_prefix</c>: put in front of the path (after <see cref="StripPrefix"/>) before forwarding.</summary>

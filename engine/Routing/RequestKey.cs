@@ -12,22 +12,22 @@ internal sealed class RequestKey
 {
     private readonly byte[] _name;
 
-    public RequestKey(RequestKeyConfig config)
+    public RequestKey(HashKeySource source)
     {
-        Source = config.Source;
-        _name = Encoding.ASCII.GetBytes(config.Name);
+        Kind = source.Kind;
+        _name = Encoding.ASCII.GetBytes(source.Name);
     }
 
-    public RequestKeySource Source { get; }
+    public HashKeyKind Kind { get; }
 
     /// <summary>The key's bytes for <paramref name="request"/>; false when the request does not carry it.</summary>
-    /// <param name="clientAddress">The client's address as text ("203.0.113.9"), for <see cref="RequestKeySource.ClientIp"/>.</param>
+    /// <param name="clientAddress">The client's address as text ("203.0.113.9"), for <see cref="HashKeyKind.ClientIp"/>.</param>
     public bool TryGet(RequestHead request, ReadOnlySpan<byte> clientAddress, out ReadOnlySpan<byte> value)
     {
         value = default;
-        switch (Source)
+        switch (Kind)
         {
-            case RequestKeySource.Header:
+            case HashKeyKind.Header:
                 foreach (ref readonly HeaderField field in request.Headers)
                 {
                     if (!Ascii.EqualsIgnoreCase(request.NameOf(field), _name)) continue;
@@ -35,7 +35,7 @@ internal sealed class RequestKey
                     return true;
                 }
                 return false;
-            case RequestKeySource.Cookie:
+            case HashKeyKind.Cookie:
                 foreach (ref readonly HeaderField field in request.Headers)
                 {
                     if (field.Known == KnownHeader.Cookie || Ascii.EqualsIgnoreCase(request.NameOf(field), "cookie"u8))
@@ -44,7 +44,7 @@ internal sealed class RequestKey
                     }
                 }
                 return false;
-            case RequestKeySource.Query:
+            case HashKeyKind.Query:
                 ReadOnlySpan<byte> query = request.Query;
                 while (ByteText.NextQueryPair(query, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> raw, out query))
                 {
@@ -53,7 +53,7 @@ internal sealed class RequestKey
                     return true;
                 }
                 return false;
-            case RequestKeySource.ClientIp:
+            case HashKeyKind.ClientIp:
                 value = clientAddress;
                 return !value.IsEmpty;
             default:

@@ -158,42 +158,6 @@ internal static class RouteValues
         return HostNames.CheckDnsName(host, allowUnderscore: true);
     }
 
-    /// <summary><c>split_key</c>: <c>header:NAME</c>, <c>cookie:NAME</c>, <c>query:NAME</c>, <c>client_ip</c> or <c>path</c>.</summary>
-    public static bool TryParseRequestKey(string text, out RequestKeyConfig key, out string problem)
-    {
-        key = new RequestKeyConfig(RequestKeySource.Path, "");
-        problem = "";
-        if (text == "path") return true;
-        if (text == "client_ip")
-        {
-            key = new RequestKeyConfig(RequestKeySource.ClientIp, "");
-            return true;
-        }
-
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        string kind = colon < 0 ? text : text[..colon];
-        string name = colon < 0 ? "" : text[(colon + 1)..];
-        RequestKeySource? source = kind switch
-        {
-            "header" => RequestKeySource.Header,
-            "cookie" => RequestKeySource.Cookie,
-            "query" => RequestKeySource.Query,
-            _ => null,
-        };
-        if (source is null)
-        {
-            problem = "is not one of: \"header:NAME\", \"cookie:NAME\", \"query:NAME\", \"client_ip\", \"path\"";
-            return false;
-        }
-        if (name.Length == 0 || (source != RequestKeySource.Query && !IsToken(name)))
-        {
-            problem = $"needs a name after \"{kind}:\", like \"{kind}:user\"";
-            return false;
-        }
-        key = new RequestKeyConfig(source.Value, source == RequestKeySource.Header ? name.ToLowerInvariant() : name);
-        return true;
-    }
-
     /// <summary>A redirect's <c>to</c>: visible ASCII, with placeholders from <see cref="RedirectPlaceholders"/> in braces.</summary>
     public static string? CheckRedirectTarget(string to)
     {

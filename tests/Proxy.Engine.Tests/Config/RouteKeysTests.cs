@@ -72,7 +72,7 @@ public sealed class RouteKeysTests
 
         Assert.Null(route.Cluster);
         Assert.Equal([new SplitTargetConfig { Cluster = "c", Weight = 95 }, new SplitTargetConfig { Cluster = "d", Weight = 5 }], route.Split);
-        Assert.Equal(new RequestKeyConfig(RequestKeySource.Cookie, "session"), route.SplitKey);
+        Assert.Equal(new HashKeySource(HashKeyKind.Cookie, "session"), route.SplitKey);
         Assert.Equal(("/v1", "/api", "internal.example:8080"), (route.StripPrefix, route.AddPrefix, route.UpstreamHost));
         Assert.Equal([new HeaderValueConfig("X-Route", "r")], route.SetHeaders);
         Assert.Equal(["x-debug"], route.RemoveHeaders);
@@ -159,7 +159,8 @@ public sealed class RouteKeysTests
     [InlineData("split = [{ cluster = \"c\", weight = 1 }, { cluster = \"c\", weight = 2 }]", 3, 53, "`split` lists cluster `c` twice; give it one entry with the sum of the weights")]
     [InlineData("split = []", 3, 9, "`split` must list at least one cluster, like { cluster = \"api\", weight = 95 }")]
     [InlineData("cluster = \"c\"\nsplit_key = \"header:x-user\"", 4, 13, "route `r` has `split_key` but no `split`")]
-    [InlineData("split = [{ cluster = \"c\", weight = 1 }]\nsplit_key = \"ip\"", 4, 13, "`split_key` = \"ip\" is not one of: \"header:NAME\", \"cookie:NAME\", \"query:NAME\", \"client_ip\", \"path\"")]
+    [InlineData("split = [{ cluster = \"c\", weight = 1 }]\nsplit_key = \"ip\"", 4, 13, "`split_key` = \"ip\" is not one of: header:NAME, cookie:NAME, query:NAME, client_ip, path")]
+    [InlineData("split = [{ cluster = \"c\", weight = 1 }]\nsplit_key = \"query:a b\"", 4, 13, "`split_key` = \"query:a b\" needs a name after \"query:\" made of letters, digits and -_.!#$%&'*+^`|~")]
     [InlineData("cluster = \"c\"\nmirror = { cluster = \"c\" }", 4, 22, "route `r` mirrors to its own cluster `c`, which would serve every copied request twice")]
     [InlineData("cluster = \"c\"\nmirror = { cluster = \"d\", percent = 0 }", 4, 37, "`percent` must be above 0 and at most 100, not 0")]
     [InlineData("cluster = \"c\"\nmirror = { cluster = \"d\", percent = 100.5 }", 4, 37, "`percent` must be above 0 and at most 100, not 100.5")]

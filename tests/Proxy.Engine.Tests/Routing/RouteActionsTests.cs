@@ -135,7 +135,7 @@ public sealed class RouteActionsTests
     [Fact]
     public void TrafficSplit_Choose_ByKeyWhenPresentElseAtRandom()
     {
-        TrafficSplit split = Split(new RequestKey(new RequestKeyConfig(RequestKeySource.Cookie, "session")), 1, 1);
+        TrafficSplit split = Split(new RequestKey(new HashKeySource(HashKeyKind.Cookie, "session")), 1, 1);
 
         Cluster byKey = split.Choose(Request("GET", "h", "/", "Cookie: a=1; session=abc"), [], new FixedRandom(0));
         Assert.Same(split.Clusters[split.IndexForKey("abc"u8)], byKey);
@@ -143,18 +143,18 @@ public sealed class RouteActionsTests
     }
 
     [Theory]
-    [InlineData(RequestKeySource.Header, "x-user", "GET /p?u=1 HTTP/1.1|X-User: alice", "alice")]
-    [InlineData(RequestKeySource.Cookie, "sid", "GET / HTTP/1.1|Cookie: a=1;sid=s2; b=3", "s2")]
-    [InlineData(RequestKeySource.Query, "u", "GET /p?a=1&u=bob%20x HTTP/1.1", "bob%20x")]
-    [InlineData(RequestKeySource.Path, "", "GET /p/q?x HTTP/1.1", "/p/q")]
-    [InlineData(RequestKeySource.ClientIp, "", "GET / HTTP/1.1", "203.0.113.9")]
-    [InlineData(RequestKeySource.Header, "x-user", "GET / HTTP/1.1", null)]
-    [InlineData(RequestKeySource.Cookie, "sid", "GET / HTTP/1.1|Cookie: xsid=1", null)]
-    public void RequestKey_TryGet_ReadsTheKeyFromTheRequest(RequestKeySource source, string name, string request, string? expected)
+    [InlineData(HashKeyKind.Header, "x-user", "GET /p?u=1 HTTP/1.1|X-User: alice", "alice")]
+    [InlineData(HashKeyKind.Cookie, "sid", "GET / HTTP/1.1|Cookie: a=1;sid=s2; b=3", "s2")]
+    [InlineData(HashKeyKind.Query, "u", "GET /p?a=1&u=bob%20x HTTP/1.1", "bob%20x")]
+    [InlineData(HashKeyKind.Path, "", "GET /p/q?x HTTP/1.1", "/p/q")]
+    [InlineData(HashKeyKind.ClientIp, "", "GET / HTTP/1.1", "203.0.113.9")]
+    [InlineData(HashKeyKind.Header, "x-user", "GET / HTTP/1.1", null)]
+    [InlineData(HashKeyKind.Cookie, "sid", "GET / HTTP/1.1|Cookie: xsid=1", null)]
+    public void RequestKey_TryGet_ReadsTheKeyFromTheRequest(HashKeyKind kind, string name, string request, string? expected)
     {
         string[] lines = request.Split('|');
         string[] start = lines[0].Split(' ');
-        var key = new RequestKey(new RequestKeyConfig(source, name));
+        var key = new RequestKey(new HashKeySource(kind, name));
 
         bool found = key.TryGet(Request(start[0], "h", start[1], lines[1..]), "203.0.113.9"u8, out ReadOnlySpan<byte> value);
 
@@ -180,7 +180,7 @@ public sealed class RouteActionsTests
         {
             Name = "r",
             Split = [new SplitTargetConfig { Cluster = "c", Weight = 3 }, new SplitTargetConfig { Cluster = "d", Weight = 1 }],
-            SplitKey = new RequestKeyConfig(RequestKeySource.Header, "x-user"),
+            SplitKey = new HashKeySource(HashKeyKind.Header, "x-user"),
             StripPrefix = "/v1",
             UpstreamHost = "internal",
             SetHeaders = [new HeaderValueConfig("x-route", "r")],
