@@ -29,6 +29,7 @@ internal static class ConfigCrossChecks
         CheckUniqueNames(config.Clusters, cluster => cluster.Name, "cluster", context);
         CheckListenAddresses(config, context);
         CheckRouteClusters(config, context);
+        RouteChecks.Check(config, context);
     }
 
     private static void CheckUniqueNames<T>(IReadOnlyList<T> items, Func<T, string> nameOf, string noun, ReadContext context)
@@ -107,13 +108,20 @@ internal static class ConfigCrossChecks
 
         foreach (RouteConfig route in config.Routes)
         {
-            if (route.Cluster.Length == 0 || defined.Contains(route.Cluster)) continue;
-            string? suggestion = Spelling.Closest(route.Cluster, defined);
-            string hint = defined.Count == 0
-                ? "there are no [[clusters]]"
-                : (suggestion is null ? "" : $"did you mean `{suggestion}`? ") + $"defined clusters: {string.Join(", ", defined)}";
-            context.Errors.Add(context.PositionOf(route, "cluster"),
-                $"route `{route.Name}` uses cluster `{route.Cluster}`, which is not defined; {hint}");
+            CheckClusterDefined(route, route, route.Cluster, defined, context);
+            foreach (SplitTargetConfig target in route.Split) CheckClusterDefined(route, target, target.Cluster, defined, context);
+            if (route.Mirror is { } mirror) CheckClusterDefined(route, mirror, mirror.Cluster, defined, context);
         }
+    }
+
+    private static void CheckClusterDefined(RouteConfig route, object table, string? cluster, List<string> defined, ReadContext context)
+    {
+        if (string.IsNullOrEmpty(cluster) || defined.Contains(cluster)) return;
+        string? suggestion = Spelling.Closest(cluster, defined);
+        string hint = defined.Count == 0
+            ? "there are no [[clusters]]"
+            : (suggestion is null ? "" : $"did you mean `{suggestion}`? ") + $"defined clusters: {string.Join(", ", defined)}";
+        context.Errors.Add(context.PositionOf(table, "cluster"),
+            $"route `{route.Name}` uses cluster `{cluster}`, which is not defined; {hint}");
     }
 }

@@ -77,22 +77,49 @@ internal static class ConfigSchema
         .NotYetSupported("tls")
         .NotYetSupported("redirect_https");
 
-    private static readonly TableSchema<RouteConfig> Route = new TableSchema<RouteConfig>("in [[routes]]", () => new() { Name = "", Cluster = "" })
+    private static readonly TableSchema<SplitTargetConfig> SplitTarget = new TableSchema<SplitTargetConfig>("in a `split` entry", () => new() { Cluster = "" })
+        .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName, required: true)
+        .Integer("weight", 1, MaxWeight, (c, v) => c with { Weight = v }, required: true);
+
+    private static readonly TableSchema<MirrorConfig> Mirror = new TableSchema<MirrorConfig>("in `mirror`", () => new() { Cluster = "" })
+        .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName, required: true)
+        .Key("percent", (c, value, context) => RouteKeyReaders.TryReadPercent(context, "percent", value, out double percent) ? c with { Percent = percent } : c)
+        // A copy is sent once the request body is whole, so the bound is what one mirrored request may hold in memory.
+        .Size("max_body", 0, 64 * 1024 * 1024, (c, v) => c with { MaxBody = v });
+
+    private static readonly TableSchema<RedirectConfig> Redirect = new TableSchema<RedirectConfig>("in `redirect`", () => new() { To = "" })
+        .String("to", (c, v) => c with { To = v }, RouteValues.CheckRedirectTarget, required: true)
+        .Key("status", (c, value, context) => RouteKeyReaders.TryReadRedirectStatus(context, "status", value, out int status) ? c with { Status = status } : c, required: true);
+
+    private static readonly TableSchema<DirectResponseConfig> Respond = new TableSchema<DirectResponseConfig>("in `respond`", () => new())
+        .Integer("status", 100, 599, (c, v) => c with { Status = v }, required: true)
+        .String("body", (c, v) => c with { Body = v })
+        .String("content_type", (c, v) => c with { ContentType = v }, RouteValues.CheckHeaderValue);
+
+    private static readonly TableSchema<RouteConfig> Route = new TableSchema<RouteConfig>("in [[routes]]", () => new() { Name = "" })
         .String("name", (c, v) => c with { Name = v }, TextRules.CheckName, required: true)
         .StringList<RouteConfig, string>("hosts", RouteHostParser.TryNormalize, "is empty; leave it out of the route to match any host", (c, v) => c with { Hosts = v })
-        .String("path_prefix", (c, v) => c with { PathPrefix = v }, TextRules.CheckPathPrefix)
+        .String("path", (c, v) => c with { Path = v }, RouteValues.CheckPath)
+        .String("path_prefix", (c, v) => c with { PathPrefix = v }, RouteValues.CheckPathPrefix)
+        .Boolean("path_prefix_segments", (c, v) => c with { PathPrefixSegments = v })
+        .String("path_regex", (c, v) => c with { PathRegex = v }, RouteValues.CheckRegex)
+        .StringList<RouteConfig, string>("methods", RouteValues.TryParseMethod, "is empty; leave it out of the route to allow any method", (c, v) => c with { Methods = v })
+        .Key("headers", (c, value, context) => RouteKeyReaders.ReadFieldMatches(context, "headers", value, headers: true) is { } list ? c with { Headers = list } : c)
+        .Key("query", (c, value, context) => RouteKeyReaders.ReadFieldMatches(context, "query", value, headers: false) is { } list ? c with { Query = list } : c)
         .Integer("priority", int.MinValue, int.MaxValue, (c, v) => c with { Priority = v })
-        .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName, required: true)
-        .NotYetSupported("path")
-        .NotYetSupported("path_regex")
-        .NotYetSupported("methods")
-        .NotYetSupported("headers")
-        .NotYetSupported("query")
-        .NotYetSupported("strip_prefix")
-        .NotYetSupported("set_headers")
-        .NotYetSupported("remove_headers")
-        .NotYetSupported("split")
-        .NotYetSupported("mirror");
+        .String("cluster", (c, v) => c with { Cluster = v }, TextRules.CheckName)
+        .Key("split", (c, value, context) => RouteKeyReaders.ReadSplit(context, SplitTarget, value) is { } list ? c with { Split = list } : c)
+        .Parsed<RouteConfig, HashKeySource>("split_key", HashKeyParser.TryParse, (c, v) => c with { SplitKey = v })
+        .String("strip_prefix", (c, v) => c with { StripPrefix = v }, RouteValues.CheckRewritePrefix)
+        .String("add_prefix", (c, v) => c with { AddPrefix = v }, RouteValues.CheckRewritePrefix)
+        .String("upstream_host", (c, v) => c with { UpstreamHost = v }, RouteValues.CheckUpstreamHost)
+        .Key("set_headers", (c, value, context) => RouteKeyReaders.ReadHeaderValues(context, "set_headers", value) is { } list ? c with { SetHeaders = list } : c)
+        .StringList<RouteConfig, string>("remove_headers", RouteValues.TryParseEditableHeaderName, "is empty; leave it out of the route", (c, v) => c with { RemoveHeaders = v })
+        .Key("response_set_headers", (c, value, context) => RouteKeyReaders.ReadHeaderValues(context, "response_set_headers", value) is { } list ? c with { ResponseSetHeaders = list } : c)
+        .StringList<RouteConfig, string>("response_remove_headers", RouteValues.TryParseEditableHeaderName, "is empty; leave it out of the route", (c, v) => c with { ResponseRemoveHeaders = v })
+        .Table("redirect", Redirect, (c, v) => c with { Redirect = v })
+        .Table("respond", Respond, (c, v) => c with { Respond = v })
+        .Table("mirror", Mirror, (c, v) => c with { Mirror = v });
 
     private static readonly TableSchema<DestinationConfig> Destination = new TableSchema<DestinationConfig>(
             "in a destination", () => new() { Address = "", Host = "", Port = 0 })

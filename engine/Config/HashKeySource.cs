@@ -1,6 +1,6 @@
 namespace Proxy.Engine.Config;
 
-/// <summary>What part of a request a cluster's <c>hash_key</c> takes: header:NAME, cookie:NAME, query:NAME, client_ip or path.</summary>
+/// <summary>What part of a request a cluster's <c>hash_key</c> (or a route's <c>split_key</c>) takes: header:NAME, cookie:NAME, query:NAME, client_ip or path.</summary>
 public enum HashKeyKind
 {
     /// <summary>The value of a request header.</summary>
@@ -15,7 +15,7 @@ public enum HashKeyKind
     Path,
 }
 
-/// <summary><c>hash_key</c> parsed: the kind and, for header/cookie/query, the name (headers lower-cased).</summary>
+/// <summary><c>hash_key</c> or <c>split_key</c> parsed: the kind and, for header/cookie/query, the name (headers lower-cased).</summary>
 public sealed record HashKeySource(HashKeyKind Kind, string Name)
 {
     /// <summary>The cookie sticky sessions use when <c>hash_key</c> is not given.</summary>

@@ -73,19 +73,20 @@ internal sealed partial class ProxyMetrics
 
     /// <summary>The metrics of route <paramref name="name"/>, created on first use and kept across reloads while the route exists.</summary>
     /// <param name="name">The route's name.</param>
-    /// <param name="cluster">The cluster it sends to: requests are counted by route and cluster.</param>
-    public RouteMetrics Route(string name, string cluster)
+    /// <param name="cluster">The cluster it sends to: requests are counted by route and cluster. Null for a route that
+    /// has no single cluster (it splits, redirects or answers itself): counted under cluster="".</param>
+    public RouteMetrics Route(string name, string? cluster)
     {
-        if (_routes.TryGetValue(name, out RouteMetrics? existing) && existing.ClusterName == cluster) return existing;
+        if (_routes.TryGetValue(name, out RouteMetrics? existing) && existing.ClusterName == (cluster ?? "")) return existing;
         lock (_lock)
         {
             if (_routes.TryGetValue(name, out existing))
             {
-                if (existing.ClusterName == cluster) return existing;
+                if (existing.ClusterName == (cluster ?? "")) return existing;
                 // Same route, new cluster: the route-only series (durations, bytes) carry on; the per-cluster ones move.
                 existing.Remove(keepRouteSeries: true);
             }
-            var created = new RouteMetrics(this, name, Cluster(cluster));
+            var created = new RouteMetrics(this, name, cluster is null ? null : Cluster(cluster));
             _routes[name] = created;
             return created;
         }
@@ -132,7 +133,7 @@ internal sealed partial class ProxyMetrics
             var routes = new HashSet<string>(StringComparer.Ordinal);
             foreach (Route route in snapshot.Routes)
             {
-                Route(route.Name, route.Cluster.Name);
+                Route(route.Name, route.ClusterOrNull?.Name);
                 routes.Add(route.Name);
             }
             foreach (var (name, metrics) in _routes)
@@ -181,7 +182,7 @@ internal sealed partial class ProxyMetrics
     {
         foreach (Route route in snapshot.Routes)
         {
-            if (!_routes.ContainsKey(route.Name)) Route(route.Name, route.Cluster.Name);
+            if (!_routes.ContainsKey(route.Name)) Route(route.Name, route.ClusterOrNull?.Name);
         }
         foreach (Cluster cluster in snapshot.Clusters.Values)
         {

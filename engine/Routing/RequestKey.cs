@@ -5,7 +5,8 @@ using Proxy.Protocols.Http1;
 namespace Proxy.Engine.Routing;
 
 /// <summary>
-/// Reads a request key (a cluster's <c>hash_key</c>, a route's <c>split_key</c>) from a request's bytes: a header's value, a cookie's value, a query
+/// Reads a request key (a cluster's <c>hash_key</c>, a route's <c>split_key</c>) from a request's bytes: a header's value,
+/// a cookie's value, a query
 /// parameter's raw value, the client's address, or the path. Immutable, thread-safe, allocation-free.
 /// </summary>
 internal sealed class RequestKey

@@ -51,12 +51,7 @@ internal sealed class SnapshotCompiler
                 clusters[cluster.Name] = new Cluster(cluster, destinations, runtime);
             }
 
-            var routes = new Route[config.Routes.Count];
-            for (int i = 0; i < routes.Length; i++)
-            {
-                routes[i] = new Route(config.Routes[i], i, clusters[config.Routes[i].Cluster]);
-            }
-            Array.Sort(routes, CompareMatchOrder);
+            (Route[] routes, RouteMatcher matcher) = RouteCompiler.Compile(config.Routes, clusters);
 
             foreach (var (key, destination) in _live)
             {
@@ -69,7 +64,7 @@ internal sealed class SnapshotCompiler
             }
             _live = next;
             _runtimes = runtimes;
-            return new RoutingSnapshot(config, routes, clusters, ++_version);
+            return new RoutingSnapshot(config, routes, matcher, clusters, ++_version);
         }
     }
 
@@ -83,19 +78,6 @@ internal sealed class SnapshotCompiler
             _live = [];
             _runtimes = new(StringComparer.Ordinal);
         }
-    }
-
-    /// <summary>
-    /// Match order: higher priority first; then the more specific host (exact, wildcard, any) and the longer
-    /// wildcard; then the longer path prefix; then file order.
-    /// </summary>
-    internal static int CompareMatchOrder(Route a, Route b)
-    {
-        int c = b.Priority.CompareTo(a.Priority);
-        if (c == 0) c = b.HostSpecificity.CompareTo(a.HostSpecificity);
-        if (c == 0) c = b.PathPrefixLength.CompareTo(a.PathPrefixLength);
-        if (c == 0) c = a.FileOrder.CompareTo(b.FileOrder);
-        return c;
     }
 
     private Destination? Reuse(ClusterConfig cluster, DestinationConfig config)

@@ -1,3 +1,27 @@
+using System.Diagnostics;
 using BenchmarkDotNet.Running;
+using Proxy.Benchmarks.Routing;
+using Proxy.Engine.Routing;
 
+if (args.Length > 0 && args[0] == "time")
+{
+    var routes = RouteTables.Routes(10_000);
+    var clusters = RouteTables.Clusters();
+    for (int round = 0; round < 8; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        var methods = new MethodTable(routes);
+        var compiled = new Route[routes.Length];
+        for (int i = 0; i < routes.Length; i++) compiled[i] = new Route(routes[i], i, clusters["c"], RouteActions.None, methods.MaskOf(routes[i].Methods));
+        double t1 = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        MatchOrder.Entries(compiled);
+        double t2 = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        _ = new RouteMatcher(compiled, methods).Methods;
+        double t3 = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        RouteCompiler.Compile(routes, clusters);
+        double t4 = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"routes {t1:F1} sort {t2:F1} matcher(incl sort) {t3:F1} full {t4:F1} ms");
+    }
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

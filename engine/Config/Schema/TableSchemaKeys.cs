@@ -8,10 +8,10 @@ namespace Proxy.Engine.Config.Schema;
 /// </summary>
 internal static class TableSchemaKeys
 {
-    public static TableSchema<T> Integer<T>(this TableSchema<T> schema, string name, int min, int max, Func<T, int, T> apply)
+    public static TableSchema<T> Integer<T>(this TableSchema<T> schema, string name, int min, int max, Func<T, int, T> apply, bool required = false)
         where T : class =>
         schema.Key(name, (record, value, context) =>
-            ValueReader.TryInteger(context, name, value, min, max, out long number) ? apply(record, (int)number) : record);
+            ValueReader.TryInteger(context, name, value, min, max, out long number) ? apply(record, (int)number) : record, required);
 
     public static TableSchema<T> Float<T>(this TableSchema<T> schema, string name, double min, double max, Func<T, double, T> apply)
         where T : class =>

@@ -1,6 +1,6 @@
 namespace Proxy.Engine.Config.Values;
 
-/// <summary>Parses <c>hash_key</c>: "header:NAME", "cookie:NAME", "query:NAME", "client_ip" or "path".</summary>
+/// <summary>Parses <c>hash_key</c> and <c>split_key</c>: "header:NAME", "cookie:NAME", "query:NAME", "client_ip" or "path".</summary>
 internal static class HashKeyParser
 {
     public static bool TryParse(string text, out HashKeySource key, out string problem)

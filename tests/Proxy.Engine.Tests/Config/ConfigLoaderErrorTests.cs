@@ -130,30 +130,6 @@ public sealed class ConfigLoaderErrorTests
         AssertSingleError(Load(Listener + "\n" + line), 4, 1, $"`{key}` in {table} is not supported yet by this version; remove it or upgrade");
     }
 
-    [Theory]
-    [InlineData("path = \"/a\"", "path")]
-    [InlineData("path_regex = \"^/a\"", "path_regex")]
-    [InlineData("methods = [\"GET\"]", "methods")]
-    [InlineData("headers = { a = \"b\" }", "headers")]
-    [InlineData("query = { a = \"b\" }", "query")]
-    [InlineData("strip_prefix = \"/a\"", "strip_prefix")]
-    [InlineData("set_headers = { a = \"b\" }", "set_headers")]
-    [InlineData("remove_headers = [\"a\"]", "remove_headers")]
-    [InlineData("split = [{ cluster = \"c\", weight = 1 }]", "split")]
-    [InlineData("mirror = { cluster = \"c\", percent = 10 }", "mirror")]
-    public void LoadText_RouteKeyNotSupportedYet_SaysSo(string line, string key)
-    {
-        AssertSingleError(LoadWithListener($"""
-            [[routes]]
-            name = "r"
-            cluster = "c"
-            {line}
-            [[clusters]]
-            name = "c"
-            destinations = [{"{"} address = "10.0.0.1:80" {"}"}]
-            """), 4, 1, $"`{key}` in [[routes]] is not supported yet by this version; remove it or upgrade");
-    }
-
     [Fact]
     public void LoadText_UnknownBalancer_SuggestsTheClosest()
     {

@@ -33,6 +33,9 @@ public sealed class ConfigLoaderTests
         Assert.Equal("api-v1", route.Name);
         Assert.Equal(["api.example.com", "*.example.org"], route.Hosts);
         Assert.Equal("/v1/", route.PathPrefix);
+        Assert.Equal(["GET", "POST"], route.Methods);
+        Assert.Equal([new FieldMatchConfig { Name = "x-tenant", Kind = FieldMatchKind.Equals, Value = "blue" }], route.Headers);
+        Assert.Equal([new FieldMatchConfig { Name = "beta", Kind = FieldMatchKind.Equals, Value = "1" }], route.Query);
         Assert.Equal(10, route.Priority);
         Assert.Equal("api", route.Cluster);
 
@@ -83,9 +86,6 @@ public sealed class ConfigLoaderTests
         Assert.Equal(
             [
                 "test.toml:25:23: `protocols` entry \"h2c\" is not supported yet by this version; use \"http1\", or upgrade",
-                "test.toml:34:1: `methods` in [[routes]] is not supported yet by this version; remove it or upgrade",
-                "test.toml:35:1: `headers` in [[routes]] is not supported yet by this version; remove it or upgrade",
-                "test.toml:36:1: `query` in [[routes]] is not supported yet by this version; remove it or upgrade",
             ],
             result.Errors.Select(error => error.ToString()));
     }
@@ -292,7 +292,7 @@ public sealed class ConfigLoaderTests
             [[routes]]
             name = "r"
             cluster = "nope"
-            methods = ["GET"]
+            methods = ["get"]
 
             [[clusters]]
             name = "c"

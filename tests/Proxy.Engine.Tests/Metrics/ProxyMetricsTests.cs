@@ -170,6 +170,25 @@ public sealed class ProxyMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Sync_RouteWithoutOneCluster_CountsUnderAnEmptyClusterLabel()
+    {
+        _bed.Reload(MetricsTestBed.TwoRoutes with
+        {
+            Routes =
+            [
+                .. MetricsTestBed.TwoRoutes.Routes,
+                new RouteConfig { Name = "moved", Redirect = new RedirectConfig { To = "https://example.com{path}", Status = 301 } },
+            ],
+        });
+
+        _bed.Complete(_bed.Metrics.Route("moved", null), 301);
+        Dictionary<string, double> samples = _bed.Scrape();
+
+        Assert.Null(_bed.Snapshot.Routes.ToArray().Single(route => route.Name == "moved").ClusterOrNull);
+        Assert.Equal(1, samples["proxy_requests_total{route=\"moved\",cluster=\"\",status_class=\"3xx\"}"]);
+    }
+
+    [Fact]
     public void Route_ClusterChanged_MovesPerClusterSeriesAndKeepsDurations()
     {
         _bed.Complete(_bed.Web, 200);

@@ -45,7 +45,7 @@ public sealed class SnapshotCompilerTests : IDisposable
     {
         RoutingSnapshot snapshot = Compile(Route("only", hosts: ["a.example"]));
 
-        Assert.Null(snapshot.Match("b.example"u8, "/"u8));
+        Assert.Equal(RouteMatchStatus.NotFound, snapshot.Match("GET"u8, "b.example"u8, "/"u8).Status);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SnapshotCompilerTests : IDisposable
         new() { Name = name, Cluster = "c", Hosts = hosts ?? [], PathPrefix = prefix, Priority = priority };
 
     private static string? Match(RoutingSnapshot snapshot, string host, string path) =>
-        snapshot.Match(Encoding.ASCII.GetBytes(host), Encoding.ASCII.GetBytes(path))?.Name;
+        snapshot.Match("GET"u8, Encoding.ASCII.GetBytes(host), Encoding.ASCII.GetBytes(path)).Route?.Name;
 
     public void Dispose() => _heartbeat.Dispose();
 }

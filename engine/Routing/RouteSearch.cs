@@ -1,0 +1,76 @@
+using Proxy.Protocols.Http1;
+
+namespace Proxy.Engine.Routing;
+
+/// <summary>
+/// One request's search for its route: the request's facts, the best rank found so far, and the methods of the
+/// routes that took everything but the method. Lives on the stack for one match.
+/// </summary>
+internal ref struct RouteSearch
+{
+    private readonly Route[] _routeOfRank;
+
+    public RouteSearch(Route[] routeOfRank, ulong methodBit, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query, MessageHead? headers)
+    {
+        _routeOfRank = routeOfRank;
+        MethodBit = methodBit;
+        Path = path;
+        Query = query;
+        Headers = headers;
+    }
+
+    public ulong MethodBit { get; }
+    public ReadOnlySpan<byte> Path { get; }
+    public ReadOnlySpan<byte> Query { get; }
+    public MessageHead? Headers { get; }
+
+    /// <summary>The rank of the best route found so far; <see cref="int.MaxValue"/> when none.</summary>
+    public int Best { get; private set; } = int.MaxValue;
+
+    /// <summary>Methods of routes that would have taken the request with another method (kept only while none takes it).</summary>
+    public ulong RefusedBy { get; private set; }
+
+    /// <summary>
+    /// Offers routes whose host and path match, in ascending rank; stops at the first that takes the request or
+    /// at a rank no better than the best. <paramref name="segmentPrefixesRefused"/>: the path does not end a
+    /// segment where these prefixes end, so whole-segment prefix routes among them do not match.
+    /// </summary>
+    public void Offer(ReadOnlySpan<int> ranks, bool segmentPrefixesRefused)
+    {
+        foreach (int rank in ranks)
+        {
+            if (rank >= Best) return;
+            Route route = _routeOfRank[rank];
+            if (segmentPrefixesRefused && route.PathPrefixSegments) continue;
+            if (Consider(rank, route)) return;
+        }
+    }
+
+    /// <summary>As <see cref="Offer"/>, for regex routes: the regex runs only for a route that could still win.</summary>
+    public void OfferRegex(ReadOnlySpan<int> ranks)
+    {
+        foreach (int rank in ranks)
+        {
+            if (rank >= Best) return;
+            Route route = _routeOfRank[rank];
+            if (!Path.StartsWith(route.RegexLiteralPrefix) || !ByteText.RegexFindsLatin1(route.PathRegex!, Path)) continue;
+            if (Consider(rank, route)) return;
+        }
+    }
+
+    private bool Consider(int rank, Route route)
+    {
+        bool methodTaken = (route.MethodMask & MethodBit) != 0;
+        // Once some route has the request, a 405 is out of the question: skip the conditions of one that cannot win.
+        if (!methodTaken && Best != int.MaxValue) return false;
+        if (!route.ConditionsHold(Query, Headers)) return false;
+        if (methodTaken)
+        {
+            Best = rank;
+            RefusedBy = 0;
+            return true;
+        }
+        RefusedBy |= route.MethodMask;
+        return false;
+    }
+}
