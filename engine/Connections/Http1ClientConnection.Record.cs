@@ -8,10 +8,11 @@ namespace Proxy.Engine.Connections;
 internal sealed partial class Http1ClientConnection
 {
     /// <summary>
-    /// Reports a forwarded request to metrics and the access log. Bytes are the socket's counts since the request began
-    /// (head and body, both ways); a response still queued in the pipe when it ends is counted with the next request.
+    /// Reports a forwarded request to metrics and the access log. Bytes received are the head's and the body's (its data,
+    /// without chunk framing); bytes sent are the socket's count since the request began, so a response still queued
+    /// when the request ends is counted with the next one.
     /// </summary>
-    private void ReportForwarded(RequestHead head, int status, long started, long bytesReadBefore, long bytesSentBefore)
+    private void ReportForwarded(RequestHead head, int status, long started, long headBytes, long bytesSentBefore)
     {
         RequestTrace? trace = _forwarder.Trace;
         ReadOnlySpan<byte> query = head.Query;
@@ -22,7 +23,7 @@ internal sealed partial class Http1ClientConnection
             Status = status,
             Error = _forwarder.RecordError,
             Retries = _forwarder.RecordRetries,
-            BytesReceived = _transport.BytesRead - bytesReadBefore,
+            BytesReceived = headBytes + _forwarder.RecordBodyBytesReceived,
             BytesSent = _transport.BytesSent - bytesSentBefore,
             StartTimestamp = started,
             UpstreamStartTimestamp = _forwarder.UpstreamStartTimestamp,
@@ -40,13 +41,13 @@ internal sealed partial class Http1ClientConnection
     }
 
     /// <summary>Reports a request refused before it had a complete head (400, 408, 414, 431...): no route, no upstream.</summary>
-    private void ReportRefused(int status, RequestError error, long started, long bytesReadBefore, long bytesSentBefore)
+    private void ReportRefused(int status, RequestError error, long started, long bytesReceived, long bytesSentBefore)
     {
         var record = new RequestRecord
         {
             Status = status,
             Error = error,
-            BytesReceived = _transport.BytesRead - bytesReadBefore,
+            BytesReceived = bytesReceived,
             BytesSent = _transport.BytesSent - bytesSentBefore,
             StartTimestamp = started,
             EndTimestamp = Stopwatch.GetTimestamp(),

@@ -87,7 +87,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
 
         RequestHead? head = null;
-        long bytesReadBefore = _transport.BytesRead, bytesSentBefore = _transport.BytesSent;
+        long bytesSentBefore = _transport.BytesSent, headBytes = 0;
         try
         {
             while (true)
@@ -111,7 +111,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
                         // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
                         if (head is not null || !buffer.IsEmpty)
                         {
-                            await AnswerRequestAsync(408, RequestError.BadRequest, bytesReadBefore, bytesSentBefore).ConfigureAwait(false);
+                            await AnswerRequestAsync(408, RequestError.BadRequest, buffer.Length, bytesSentBefore).ConfigureAwait(false);
                         }
                         return false;
                     }
@@ -140,7 +140,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
                 {
                     Input.AdvanceTo(buffer.Start, buffer.End);
                     _server.Stats.Rejected(ex.Reason);
-                    await AnswerRequestAsync(RejectStatus.Of(ex.Reason), RequestError.BadRequest, bytesReadBefore, bytesSentBefore)
+                    await AnswerRequestAsync(RejectStatus.Of(ex.Reason), RequestError.BadRequest, buffer.Length, bytesSentBefore)
                         .ConfigureAwait(false);
                     return false;
                 }
@@ -150,6 +150,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
                     if (read.IsCompleted) return false;      // closed in the middle of a head
                     continue;
                 }
+                headBytes = buffer.Slice(buffer.Start, consumed).Length;
                 Input.AdvanceTo(consumed);
                 break;
             }
@@ -160,7 +161,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
             _server.Stats.RequestFinished(outcome.Status);
-            ReportForwarded(head, outcome.Status, started, bytesReadBefore, bytesSentBefore);
+            ReportForwarded(head, outcome.Status, started, headBytes, bytesSentBefore);
             return outcome.KeepAlive && !IsDraining;
         }
         finally
@@ -195,13 +196,13 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
     }
 
     /// <summary>Answers a request that never reached the forwarder, and counts and reports it as a request like any other.</summary>
-    private async ValueTask AnswerRequestAsync(int status, RequestError error, long bytesReadBefore, long bytesSentBefore)
+    private async ValueTask AnswerRequestAsync(int status, RequestError error, long bytesReceived, long bytesSentBefore)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         _server.Stats.RequestStarted();
         ExchangeOutcome outcome = await AnswerAsync(status, close: true).ConfigureAwait(false);
         _server.Stats.RequestFinished(outcome.Status);
-        ReportRefused(outcome.Status, error, started, bytesReadBefore, bytesSentBefore);
+        ReportRefused(outcome.Status, error, started, bytesReceived, bytesSentBefore);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Proxy.Engine.Routing;
 using Proxy.Engine.Tracing;
 using Proxy.Protocols.Http1;
 
@@ -24,13 +25,16 @@ internal static class ClientResponseHead
     {
         var writer = new HeadWriter(output);
         WriteStatusLine(ref writer, response);
+        HeaderEdits edits = extras.Edits;
         foreach (ref readonly HeaderField field in response.Headers)
         {
             if (field.IsHopByHop || field.Known is KnownHeader.Via or KnownHeader.ContentLength) continue;
             ReadOnlySpan<byte> name = response.NameOf(field);
             if (extras.Trace?.ReplacesInResponse(name) ?? false) continue;
+            if (!edits.IsEmpty && edits.Removes(name)) continue;
             writer.WriteField(name, response.ValueOf(field));
         }
+        if (!edits.IsEmpty) writer.Write(edits.AddedLines);
         if (extras.Trace is { RequestId.IsEmpty: false } trace) writer.WriteField(RequestId.Name, trace.RequestId);
         if (!extras.StickyCookieName.IsEmpty) WriteStickyCookie(ref writer, extras.StickyCookieName, extras.StickyCookieValue);
         UpstreamRequestHead.WriteAppended(ref writer, response, KnownHeader.Via, "Via: "u8,

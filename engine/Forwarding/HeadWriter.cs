@@ -22,7 +22,7 @@ internal ref struct HeadWriter
         _buffered = 0;
     }
 
-    public void Write(ReadOnlySpan<byte> bytes)
+    public void Write(scoped ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length <= _span.Length - _buffered)
         {
@@ -48,7 +48,7 @@ internal ref struct HeadWriter
     }
 
     /// <summary>"Name: value\r\n".</summary>
-    public void WriteField(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    public void WriteField(scoped ReadOnlySpan<byte> name, scoped ReadOnlySpan<byte> value)
     {
         Write(name);
         Write(": "u8);
@@ -64,7 +64,7 @@ internal ref struct HeadWriter
         _span = default;
     }
 
-    private void WriteAcrossSpans(ReadOnlySpan<byte> bytes)
+    private void WriteAcrossSpans(scoped ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty)
         {

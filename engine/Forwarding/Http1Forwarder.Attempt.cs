@@ -65,6 +65,7 @@ internal sealed partial class Http1Forwarder
             bool reused = upstream.RequestCount > 0;
             RequestSendResult sent = await SendRequestAsync(upstream, request, limits, cluster).ConfigureAwait(false);
             long bodySent = !HasBody(request) ? 0 : _replay is not null ? _replayLength : _copier.BytesCopied;
+            if (_replay is null) RecordBodyBytesReceived = bodySent;
             switch (sent)
             {
                 case RequestSendResult.ClientFailed:

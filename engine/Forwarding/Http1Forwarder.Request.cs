@@ -18,7 +18,7 @@ internal sealed partial class Http1Forwarder
     private async ValueTask<RequestSendResult> SendRequestAsync(UpstreamConnection upstream, RequestHead request,
         ClientLimits limits, Cluster cluster)
     {
-        UpstreamRequestHead.Write(upstream.Output, request, _client.Forwarding, _trace);
+        UpstreamRequestHead.Write(upstream.Output, request, _client.Forwarding, _trace, _actions);
         CopyResult copied;
         try
         {
@@ -65,6 +65,7 @@ internal sealed partial class Http1Forwarder
         if (read != CopyResult.Completed) return false;
         _replayLength = length;
         _clientBodyRead = true;
+        RecordBodyBytesReceived = length;
         return true;
     }
 

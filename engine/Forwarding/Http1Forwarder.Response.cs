@@ -154,7 +154,7 @@ internal sealed partial class Http1Forwarder
     {
         DestinationState? pin = _pinTo;
         var extras = new ResponseExtras(_trace, pin is null ? default : runtime.StickyCookieName,
-            pin is null ? default : pin.StickyId);
+            pin is null ? default : pin.StickyId, _actions.ResponseHeaders);
         ClientResponseHead.Write(_client.Output, response, mode, close, version, in extras);
     }
 

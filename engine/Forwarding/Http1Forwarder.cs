@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Proxy.Balancers;
 using Proxy.Engine.Async;
 using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
@@ -55,6 +56,7 @@ internal sealed partial class Http1Forwarder
     public DestinationMetrics? RecordDestination { get; private set; }
     public RequestError RecordError { get; private set; }
     public int RecordRetries { get; private set; }
+    public long RecordBodyBytesReceived { get; private set; }
     public long UpstreamStartTimestamp { get; private set; }
     public long UpstreamHeadersTimestamp { get; private set; }
 
@@ -71,13 +73,16 @@ internal sealed partial class Http1Forwarder
         if (request.Method == KnownMethod.Connect) return await RejectAsync(RejectReason.MethodNotAllowed).ConfigureAwait(false);
 
         RoutingSnapshot snapshot = _server.Routing.Current;      // read once: the whole request uses this snapshot
-        Route? route = snapshot.Match(request.Host, request.Path);
-        if (route is null)
-        {
-            RecordError = RequestError.NoRoute;
-            return await _client.AnswerAsync(404, close: ClientBodyPending(request)).ConfigureAwait(false);
-        }
+        RouteMatch match = snapshot.Match(request);
+        if (!match.Found) return await AnswerUnroutedAsync(request, match).ConfigureAwait(false);
+        Route route = match.Route;
         RecordRoute = route.Metrics;
+        _actions = route.Actions;
+        if (route.Actions.Redirect is not null || route.Actions.DirectResponse is not null)
+        {
+            return await AnswerFromRouteAsync(request, route.Actions).ConfigureAwait(false);
+        }
+        Cluster cluster = ClusterFor(request, route);
 
         // Known from the head: refused before anything is sent upstream, and before any 100 Continue.
         if (request.Framing == BodyFraming.ContentLength && request.ContentLength > limits.MaxRequestBody)
@@ -93,17 +98,18 @@ internal sealed partial class Http1Forwarder
             if (!await _client.FlushAsync().ConfigureAwait(false)) return ClientGone();
         }
 
-        RetryBudget budget = route.Cluster.Runtime.Budget;
+        RetryBudget budget = cluster.Runtime.Budget;
         budget.OnRequestStarted();
         try
         {
-            return await ForwardWithRetriesAsync(request, limits, route.Cluster).ConfigureAwait(false);
+            return await ForwardWithRetriesAsync(request, limits, cluster, route.Actions.Mirror).ConfigureAwait(false);
         }
         finally
         {
             budget.OnRequestEnded();
             ReturnReplayBuffer();
             ForgetTried();
+            _actions = RouteActions.None;
         }
     }
 
@@ -113,13 +119,17 @@ internal sealed partial class Http1Forwarder
     /// budget token from being scheduled, through its backoff, to the end of its attempt.
     /// </summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    private async ValueTask<ExchangeOutcome> ForwardWithRetriesAsync(RequestHead request, ClientLimits limits, Cluster cluster)
+    private async ValueTask<ExchangeOutcome> ForwardWithRetriesAsync(RequestHead request, ClientLimits limits, Cluster cluster,
+        Mirror? mirror)
     {
         ClusterRuntime runtime = cluster.Runtime;
-        if (KeepsBodyForReplay(request, runtime) && !await ReadBodyForReplayAsync(request, cluster).ConfigureAwait(false))
+        bool mirrored = mirror is not null && mirror.ShouldCopy(SharedRandomSource.Instance) && MirrorCanCopy(request, mirror);
+        if ((KeepsBodyForReplay(request, runtime) || (mirrored && HasBody(request)))
+            && !await ReadBodyForReplayAsync(request, cluster).ConfigureAwait(false))
         {
             return ClientGone();
         }
+        if (mirrored) SendMirror(request, mirror!);
         bool holdsRetryToken = false;
         try
         {
@@ -192,6 +202,7 @@ internal sealed partial class Http1Forwarder
         RecordDestination = null;
         RecordError = RequestError.None;
         RecordRetries = 0;
+        RecordBodyBytesReceived = 0;
         UpstreamStartTimestamp = 0;
         UpstreamHeadersTimestamp = 0;
         ForgetTried();

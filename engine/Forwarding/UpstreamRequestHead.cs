@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.IO.Pipelines;
+using Proxy.Engine.Routing;
 using Proxy.Engine.Tracing;
 using Proxy.Protocols.Http1;
 using RequestIdField = Proxy.Engine.Tracing.RequestId;
@@ -11,11 +13,13 @@ namespace Proxy.Engine.Forwarding;
 /// (X-Forwarded-For appended to, X-Forwarded-Proto and -Host replaced, Via appended to), and the framing we
 /// re-encode the body with: one Content-Length we write ourselves, or chunked. Whatever framing fields the client
 /// sent (a list of equal lengths, leading zeros, lookalike names) never reach the upstream as sent, so it has
-/// exactly one way to read the body: ours.
+/// exactly one way to read the body: ours. The route's actions apply on the way: the path rewritten, another Host,
+/// fields removed and set.
 /// </summary>
 internal static class UpstreamRequestHead
 {
-    public static void Write(PipeWriter output, RequestHead request, in ForwardingFields forwarding, RequestTrace? trace)
+    public static void Write(PipeWriter output, RequestHead request, in ForwardingFields forwarding, RequestTrace? trace,
+        RouteActions actions)
     {
         var writer = new HeadWriter(output);
         writer.Write(request.MethodName);
@@ -26,21 +30,25 @@ internal static class UpstreamRequestHead
         }
         else
         {
-            writer.Write(request.Path);
+            if (actions.PathRewrite is { } rewrite) WriteRewrittenPath(ref writer, request.Path, rewrite);
+            else writer.Write(request.Path);
             writer.Write(request.Query);
         }
         writer.Write(" HTTP/1.1\r\n"u8);
 
+        HeaderEdits edits = actions.RequestHeaders;
         foreach (ref readonly HeaderField field in request.Headers)
         {
             if (field.IsHopByHop || IsOwnedByProxy(field.Known)) continue;
             ReadOnlySpan<byte> name = request.NameOf(field);
             if (field.Known == KnownHeader.None && (UnderscoredFieldNames.MimicsOwnedField(name) || (trace?.Replaces(name) ?? false))) continue;
+            if (!edits.IsEmpty && edits.Removes(name)) continue;
             writer.WriteField(name, request.ValueOf(field));
         }
+        if (!edits.IsEmpty) writer.Write(edits.AddedLines);
         if (trace is not null) WriteTrace(ref writer, trace);
 
-        writer.WriteField("Host"u8, request.Host);
+        writer.WriteField("Host"u8, actions.UpstreamHost.IsEmpty ? request.Host : actions.UpstreamHost.Span);
         WriteAppended(ref writer, request, KnownHeader.XForwardedFor, "X-Forwarded-For: "u8, forwarding.ClientAddress);
         writer.WriteField("X-Forwarded-Proto"u8, forwarding.Scheme);
         if (!request.Host.IsEmpty) writer.WriteField("X-Forwarded-Host"u8, request.Host);
@@ -49,6 +57,26 @@ internal static class UpstreamRequestHead
         WriteFraming(ref writer, request.Framing, request.ContentLength);
         writer.Write("\r\n"u8);
         writer.Commit();
+    }
+
+    /// <summary>
+    /// strip_prefix / add_prefix, applied to the path in its normal form (the form routes matched, see
+    /// <see cref="PathNormalizer"/>), as nginx rewrites the normalised URI when proxy_pass replaces a prefix. The
+    /// matcher has already refused a path that cannot be normalised, so one that fails here is sent as received.
+    /// </summary>
+    private static void WriteRewrittenPath(ref HeadWriter writer, ReadOnlySpan<byte> path, PathRewrite rewrite)
+    {
+        const int StackBytes = 512;
+        byte[]? rented = null;
+        int needed = Math.Max(path.Length, rewrite.MaxLength(path.Length));
+        Span<byte> scratch = needed * 2 <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(needed * 2));
+        Span<byte> normal = scratch[..path.Length];
+        Span<byte> rewritten = scratch[path.Length..];
+        ReadOnlySpan<byte> source = PathNormalizer.Normalize(path, normal, out int normalLength) == PathNormalization.Normalized
+            ? normal[..normalLength]
+            : path;
+        writer.Write(rewritten[..rewrite.Apply(source, rewritten)]);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
     }
 
     /// <summary>The request id (kept or made) and, when the proxy started the trace, its traceparent.</summary>

@@ -79,6 +79,9 @@ internal sealed class MetricFamilies
         UpstreamErrors = upstreamFailures.WithLabels("error");
         UpstreamStaleRetries = factory.CreateCounter("proxy_upstream_stale_connection_retries_total",
             "Requests re-sent on a new connection because the reused one had been closed by the upstream while idle.");
+        Counter mirrors = factory.CreateCounter("proxy_mirror_requests_total",
+            "Copies of requests sent to mirror clusters, by result (sent, failed, dropped).", ["result"]);
+        MirrorChildren = [.. Enum.GetValues<MirrorResult>().Select(result => mirrors.WithLabels(MetricNames.SnakeCase(result.ToString())))];
 
         // Configuration.
         Counter reloads = factory.CreateCounter("proxy_config_reloads_total", "Configuration reloads, by result (success, failure).", ["result"]);
@@ -137,6 +140,7 @@ internal sealed class MetricFamilies
     public Counter.Child UpstreamTimeouts { get; }
     public Counter.Child UpstreamErrors { get; }
     public Counter UpstreamStaleRetries { get; }
+    public Counter.Child[] MirrorChildren { get; }
 
     public Counter.Child ReloadSuccesses { get; }
     public Counter.Child ReloadFailures { get; }

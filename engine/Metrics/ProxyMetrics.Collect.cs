@@ -25,6 +25,7 @@ internal sealed partial class ProxyMetrics
         f.UpstreamTimeouts.IncTo(_stats.UpstreamTimeouts);
         f.UpstreamErrors.IncTo(_stats.UpstreamErrors);
         f.UpstreamStaleRetries.IncTo(_stats.StaleConnectionRetries);
+        foreach (MirrorResult result in Enum.GetValues<MirrorResult>()) f.MirrorChildren[(int)result].IncTo(_stats.Mirrors(result));
 
         f.AllocatedBytes.IncTo(GC.GetTotalAllocatedBytes(precise: false));
         for (int generation = 0; generation < f.GcCollections.Length; generation++)

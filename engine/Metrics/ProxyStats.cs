@@ -13,6 +13,7 @@ internal sealed class ProxyStats
     private readonly long[] _responsesByClass = new long[6];       // index = status / 100
     private readonly long[] _rejectsByReason = new long[Enum.GetValues<RejectReason>().Length];
     private long _upstreamConnectFailures, _upstreamTimeouts, _upstreamErrors, _staleRetries;
+    private readonly long[] _mirrorsByResult = new long[Enum.GetValues<MirrorResult>().Length];
 
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
     public long ConnectionsActive => Interlocked.Read(ref _connectionsActive);
@@ -22,6 +23,8 @@ internal sealed class ProxyStats
     public long UpstreamTimeouts => Interlocked.Read(ref _upstreamTimeouts);
     public long UpstreamErrors => Interlocked.Read(ref _upstreamErrors);
     public long StaleConnectionRetries => Interlocked.Read(ref _staleRetries);
+
+    public long Mirrors(MirrorResult result) => Interlocked.Read(ref _mirrorsByResult[(int)result]);
 
     public long ResponsesOfClass(int statusClass) => Interlocked.Read(ref _responsesByClass[statusClass]);
     public long Rejects(RejectReason reason) => Interlocked.Read(ref _rejectsByReason[(int)reason]);
@@ -52,4 +55,5 @@ internal sealed class ProxyStats
     public void UpstreamTimedOut() => Interlocked.Increment(ref _upstreamTimeouts);
     public void UpstreamFailed() => Interlocked.Increment(ref _upstreamErrors);
     public void RetriedStaleConnection() => Interlocked.Increment(ref _staleRetries);
+    public void Mirrored(MirrorResult result) => Interlocked.Increment(ref _mirrorsByResult[(int)result]);
 }

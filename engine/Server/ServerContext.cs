@@ -4,6 +4,7 @@ using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.AccessLog;
 using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Engine.Forwarding;
 using Proxy.Health;
 using Proxy.Engine.Metrics;
 using Proxy.Engine.Routing;
@@ -36,6 +37,7 @@ internal sealed class ServerContext
         Metrics = new ProxyMetrics(Stats, Routing);
         Observers = new RequestObservers(Metrics, AccessLogger.FromConfig(config.AccessLog, Metrics.AccessLog));
         HealthEvents = new LoggingHealthEvents(logger, new HealthMetrics(Metrics));
+        Mirrors = new MirrorSender(Stats);
         ResponseHeads = new DefaultObjectPool<ResponseHead>(
             new MessageHeadPolicy<ResponseHead>(() => new ResponseHead(ResponseHeadLimits)), 1024);
     }
@@ -43,6 +45,9 @@ internal sealed class ServerContext
     public RoutingTable Routing { get; } = new();
     public Heartbeat Heartbeat { get; }
     public ProxyStats Stats { get; } = new();
+
+    /// <summary>Sends the copies routes with a <c>mirror</c> make.</summary>
+    public MirrorSender Mirrors { get; }
     public AllocationMeter Allocations { get; } = new();
     public ConnectionSet Connections { get; } = new();
     public ObjectPool<ResponseHead> ResponseHeads { get; }
@@ -69,7 +74,7 @@ internal sealed class ServerContext
     public void PublishSnapshot(RoutingSnapshot snapshot)
     {
         Metrics.Sync(snapshot);
-        foreach (Route route in snapshot.Routes) route.Metrics = Metrics.Route(route.Name, route.Cluster.Name);
+        foreach (Route route in snapshot.Routes) route.Metrics = Metrics.Route(route.Name, route.ClusterOrNull?.Name);
         foreach (Cluster cluster in snapshot.Clusters.Values)
         {
             foreach (Destination destination in cluster.Destinations) destination.Metrics = Metrics.Destination(cluster.Name, destination.Address);

@@ -48,6 +48,25 @@ public sealed class TomlProxy : IAsyncDisposable
         return new TomlProxy(toml);
     }
 
+    /// <summary>A proxy on <paramref name="routesAndClusters"/> (any [[routes]], [[clusters]] and other sections) behind one listener.</summary>
+    public static TomlProxy StartWith(string routesAndClusters)
+    {
+        int port = TestConfigs.UnusedPort(), adminPort = TestConfigs.UnusedPort();
+        return new TomlProxy($"""
+            [server]
+            workers = 1
+
+            [admin]
+            listen = "127.0.0.1:{adminPort}"
+
+            [[listeners]]
+            name = "web"
+            listen = "127.0.0.1:{port}"
+
+            {routesAndClusters}
+            """);
+    }
+
     public HttpClient CreateClient() => Proxy.CreateClient();
 
     public async ValueTask DisposeAsync()
