@@ -12,6 +12,7 @@ internal static class HttpCharacters
     public const byte Lf = (byte)'\n';
     public const byte Space = (byte)' ';
     public const byte Tab = (byte)'\t';
+    public const byte Tilde = (byte)'~';
     public const byte Colon = (byte)':';
     public const byte Comma = (byte)',';
     public const byte Semicolon = (byte)';';

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Proxy.Protocols.Http1;
 
@@ -13,6 +14,7 @@ internal static class KnownHeaderNames
     /// The known header <paramref name="name"/> spells in any case (RFC 9110 §5.1), or <see cref="KnownHeader.None"/>.
     /// <paramref name="name"/> must be a token (RFC 9110 §5.6.2), as every parsed field name is: the compare relies on it.
     /// </summary>
+    /// <remarks>Its helpers are inlined into it: one call per field name, none per candidate.</remarks>
     public static KnownHeader Recognise(ReadOnlySpan<byte> name)
     {
         Debug.Assert(name.IndexOfAnyExcept(HttpCharacters.Token) < 0, "only tokens are recognised");
@@ -29,6 +31,7 @@ internal static class KnownHeaderNames
         or KnownHeader.ProxyConnection or KnownHeader.Te or KnownHeader.TransferEncoding or KnownHeader.Upgrade;
 
     /// <summary>The one known header a name of <paramref name="length"/> bytes starting with <paramref name="firstLetter"/> (lower-cased) can be.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static KnownHeader Candidate(int length, int firstLetter) => (length, firstLetter) switch
     {
         (2, 't') => KnownHeader.Te,
@@ -54,6 +57,7 @@ internal static class KnownHeaderNames
     };
 
     /// <summary>The name of <paramref name="header"/> in lower case.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> LowerCaseName(KnownHeader header) => header switch
     {
         KnownHeader.Te => "te"u8,
@@ -87,6 +91,7 @@ internal static class KnownHeaderNames
     /// becomes a letter or '-' that way ('^' and '_' become '~' and DEL; only CR, never in a token, becomes '-'), so
     /// for a token this is exactly an ASCII case-insensitive compare.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool EqualsLowerCase(ReadOnlySpan<byte> token, ReadOnlySpan<byte> lowerCaseName)
     {
         Debug.Assert(token.Length == lowerCaseName.Length && token.Length is >= 2 and <= 24);
@@ -106,11 +111,15 @@ internal static class KnownHeaderNames
             && (Read16(token, length - 2) | 0x2020) == Read16(lowerCaseName, length - 2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Lower64(ReadOnlySpan<byte> bytes, int offset) => Read64(bytes, offset) | 0x2020202020202020;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Read64(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Read32(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[offset..]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Read16(ReadOnlySpan<byte> bytes, int offset) => BinaryPrimitives.ReadUInt16LittleEndian(bytes[offset..]);
 }
