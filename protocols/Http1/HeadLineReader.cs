@@ -99,7 +99,7 @@ internal ref struct HeadLineReader
     public void AddPlainFieldLines()
     {
         Debug.Assert(_head.RawLength > 0 && _searched == _head.RawLength && _plain, "called between lines, after the start line");
-        _head.RawLength = _searched = HeaderFieldParser.AddPlainLines(_head, _head.Buffer[.._filled], _head.RawLength);
+        _head.RawLength = _searched = HeaderFieldParser.AddPlainLines(_head, _filled, _head.RawLength);
     }
 
     /// <summary>
