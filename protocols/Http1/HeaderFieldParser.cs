@@ -45,6 +45,9 @@ internal static class HeaderFieldParser
     /// the field count is the only limit to mind. Bytes are classified 16 at a time without a call per line; where
     /// vectors are not accelerated the loop takes nothing and the rules read every line.
     /// </remarks>
+    // Never inlined: compiled on its own, it keeps the inlining budget its per-line helpers need (inlined into the
+    // parser's loop, the JIT ran out of budget and called Field and the vector helpers once per line).
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int AddPlainLines(MessageHead head, int filled, int position)
     {
         if (!Vector128.IsHardwareAccelerated) return position;
