@@ -23,8 +23,9 @@ public static class ContentLength
         ReadOnlySpan<byte> rest = value;
         while (true)
         {
-            int digits = rest.IndexOfAnyExcept(Digit);
-            if (digits < 0) digits = rest.Length;
+            // A value is a few digits: counting them in a loop beats setting up a vectorised search.
+            int digits = 0;
+            while (digits < rest.Length && IsDigit(rest[digits])) digits++;
             if (digits == 0 || !TryParseDigits(rest[..digits], out long element)) return RejectReason.InvalidContentLength;
 
             // RFC 9110 §8.6: a list of identical values may be accepted as one; differing values never.
