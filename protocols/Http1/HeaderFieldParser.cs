@@ -85,13 +85,13 @@ internal static class HeaderFieldParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into the AddPlainLines loop: a call per line costs more than its body
     private static int EndOfCommonName(ReadOnlySpan<byte> buffer, int filled, int start)
     {
-        // 16-byte loads may read past the filled bytes (stale bytes of the buffer), never past the buffer itself;
+        // Windows may reach past the filled bytes (into stale bytes of the buffer), never past the buffer itself;
         // a stop found among the stale bytes does not count.
-        for (int chunk = start; chunk < filled && chunk <= buffer.Length - Vector128<byte>.Count; chunk += Vector128<byte>.Count)
+        for (int window = start; window < filled && window <= buffer.Length - WindowBytes; window += WindowBytes)
         {
-            uint others = ~CommonNameBytes(Vector128.Create(buffer.Slice(chunk, Vector128<byte>.Count))) & 0xFFFF;
+            uint others = ~CommonNameBytes(buffer, window) & WindowBits;
             if (others == 0) continue;
-            int end = chunk + BitOperations.TrailingZeroCount(others);
+            int end = window + BitOperations.TrailingZeroCount(others);
             return end < filled ? end : -1;
         }
         return -1;
@@ -105,30 +105,51 @@ internal static class HeaderFieldParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]   // into the AddPlainLines loop: a call per line costs more than its body
     private static int EndOfPlainValue(ReadOnlySpan<byte> buffer, int filled, int start)
     {
-        int chunk = start;
-        while (chunk < filled && chunk <= buffer.Length - Vector128<byte>.Count)
+        for (int window = start; window < filled && window <= buffer.Length - WindowBytes; window += WindowBytes)
         {
-            uint outside = BytesOutsideVisibleAscii(Vector128.Create(buffer.Slice(chunk, Vector128<byte>.Count)));
-            if (outside == 0)
+            // Each set bit is a byte outside SP..'~': the CR that ends the line, or a rarer one to look at.
+            for (uint outside = BytesOutsideVisibleAscii(buffer, window); outside != 0; outside &= outside - 1)
             {
-                chunk += Vector128<byte>.Count;
-                continue;
+                int at = window + BitOperations.TrailingZeroCount(outside);
+                if (at + 1 >= filled) return -1;
+                byte b = buffer[at];
+                if (b == Cr) return buffer[at + 1] == Lf ? at : -1;
+                // HTAB and obs-text are field-value bytes too: look on past them.
+                if (b != Tab && b < 0x80) return -1;
             }
-            int at = chunk + BitOperations.TrailingZeroCount(outside);
-            if (at + 1 >= filled) return -1;
-            byte b = buffer[at];
-            if (b == Cr) return buffer[at + 1] == Lf ? at : -1;
-            // HTAB and obs-text are field-value bytes too, only rarer than VCHAR and SP: look on past them.
-            if (b != Tab && b < 0x80) return -1;
-            chunk = at + 1;
         }
         return -1;
     }
 
-    /// <summary>
-    /// Bit i set when byte i of <paramref name="bytes"/> is a letter, digit or '-'. Setting bit 0x20 lower-cases A-Z and
-    /// leaves a-z alone, and no other byte becomes a-z that way; subtracting and comparing unsigned tests a range.
-    /// </summary>
+    /// <summary>How many bytes the vector helpers classify at once: 32 where 256-bit vectors are fast, else 16.</summary>
+    private static int WindowBytes => Vector256.IsHardwareAccelerated ? Vector256<byte>.Count : Vector128<byte>.Count;
+
+    /// <summary>The mask bits that stand for the <see cref="WindowBytes"/> bytes of a window.</summary>
+    private static uint WindowBits => Vector256.IsHardwareAccelerated ? uint.MaxValue : 0xFFFF;
+
+    /// <summary>Bit i set when byte <paramref name="offset"/> + i is a letter, digit or '-' (i below <see cref="WindowBytes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint CommonNameBytes(ReadOnlySpan<byte> buffer, int offset) => Vector256.IsHardwareAccelerated
+        ? CommonNameBytes(Vector256.Create(buffer.Slice(offset, Vector256<byte>.Count)))
+        : CommonNameBytes(Vector128.Create(buffer.Slice(offset, Vector128<byte>.Count)));
+
+    /// <summary>Bit i set when byte <paramref name="offset"/> + i is outside SP..'~' (i below <see cref="WindowBytes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BytesOutsideVisibleAscii(ReadOnlySpan<byte> buffer, int offset) => Vector256.IsHardwareAccelerated
+        ? BytesOutsideVisibleAscii(Vector256.Create(buffer.Slice(offset, Vector256<byte>.Count)))
+        : BytesOutsideVisibleAscii(Vector128.Create(buffer.Slice(offset, Vector128<byte>.Count)));
+
+    // Setting bit 0x20 lower-cases A-Z and leaves a-z alone, and no other byte becomes a-z that way; subtracting the
+    // bottom of a range and comparing unsigned tests the range in one compare.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint CommonNameBytes(Vector256<byte> bytes)
+    {
+        Vector256<byte> letter = Vector256.LessThanOrEqual((bytes | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)('z' - 'a')));
+        Vector256<byte> digit = Vector256.LessThanOrEqual(bytes - Vector256.Create((byte)'0'), Vector256.Create((byte)9));
+        Vector256<byte> dash = Vector256.Equals(bytes, Vector256.Create((byte)'-'));
+        return (letter | digit | dash).ExtractMostSignificantBits();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint CommonNameBytes(Vector128<byte> bytes)
     {
@@ -138,10 +159,12 @@ internal static class HeaderFieldParser
         return (letter | digit | dash).ExtractMostSignificantBits();
     }
 
-    /// <summary>
-    /// Bit i set when byte i of <paramref name="bytes"/> is outside SP..'~': a control byte (CR and LF among them),
-    /// DEL, HTAB or obs-text. Subtracting SP moves SP..'~' to 0..0x5E and everything else, wrapping, above it.
-    /// </summary>
+    // Subtracting SP moves SP..'~' to 0..0x5E and every other byte, wrapping around, above it: controls (CR and LF
+    // among them), DEL, HTAB and obs-text.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BytesOutsideVisibleAscii(Vector256<byte> bytes) =>
+        Vector256.GreaterThan(bytes - Vector256.Create(Space), Vector256.Create((byte)(Tilde - Space))).ExtractMostSignificantBits();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint BytesOutsideVisibleAscii(Vector128<byte> bytes) =>
         Vector128.GreaterThan(bytes - Vector128.Create(Space), Vector128.Create((byte)(Tilde - Space))).ExtractMostSignificantBits();
