@@ -13,6 +13,17 @@ internal static class ConnectionOptions
     /// <summary>Applies the options of one Connection field value to <paramref name="head"/>'s fields and to <paramref name="fields"/>.</summary>
     public static void Apply(MessageHead head, ReadOnlySpan<byte> value, ref FieldSummary fields)
     {
+        // Nearly every Connection field is a lone "keep-alive" or "close": a list of one, settled by one compare.
+        if (Ascii.EqualsIgnoreCase(value, "keep-alive"u8))
+        {
+            fields.ConnectionKeepAlive = true;
+            return;
+        }
+        if (Ascii.EqualsIgnoreCase(value, "close"u8))
+        {
+            fields.ConnectionClose = true;
+            return;
+        }
         foreach (ReadOnlySpan<byte> option in new CommaList(value))
         {
             if (Ascii.EqualsIgnoreCase(option, "close"u8)) fields.ConnectionClose = true;

@@ -25,7 +25,6 @@ internal struct FieldSummary
         ReadOnlySpan<HeaderField> fields = head.Headers;
         for (int i = 0; i < fields.Length; i++)
         {
-            ReadOnlySpan<byte> value = head.ValueOf(fields[i]);
             switch (fields[i].Known)
             {
                 case KnownHeader.Host:
@@ -33,16 +32,16 @@ internal struct FieldSummary
                     summary.HostCount++;
                     break;
                 case KnownHeader.ContentLength:
-                    summary.AddContentLength(value);
+                    summary.AddContentLength(head.ValueOf(fields[i]));
                     break;
                 case KnownHeader.TransferEncoding:
-                    summary.TransferCodings.Add(value);
+                    summary.TransferCodings.Add(head.ValueOf(fields[i]));
                     break;
                 case KnownHeader.Connection:
-                    ConnectionOptions.Apply(head, value, ref summary);
+                    ConnectionOptions.Apply(head, head.ValueOf(fields[i]), ref summary);
                     break;
                 case KnownHeader.Expect:
-                    summary.ExpectContinue |= Ascii.EqualsIgnoreCase(value, "100-continue"u8);
+                    summary.ExpectContinue |= Ascii.EqualsIgnoreCase(head.ValueOf(fields[i]), "100-continue"u8);
                     break;
                 case KnownHeader.Upgrade:
                     summary.HasUpgrade = true;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using static Proxy.Protocols.Http1.HttpCharacters;
 
 namespace Proxy.Protocols.Http1;
@@ -33,6 +34,7 @@ internal ref struct HeadLineReader
     private readonly int _maxStartLineBytes;
     private int _filled;    // head.Buffer[0.._filled) holds input; [RawLength.._filled) is not yet read as lines
     private int _searched;  // no LF in head.Buffer[RawLength.._searched)
+    private bool _plain;    // and, while true, only field-value bytes there (see FindLineFeed)
 
     /// <param name="input">The bytes received so far, from the first byte of the head.</param>
     /// <param name="head">Where lines are copied; reset unless this call continues its previous one.</param>
@@ -52,6 +54,7 @@ internal ref struct HeadLineReader
         // Cleared until Suspend: a parse that throws or completes leaves nothing to resume.
         head.IsPartial = false;
         _filled = _searched = head.RawLength;
+        _plain = true;
     }
 
     /// <summary>Just past the last line read.</summary>
@@ -60,28 +63,43 @@ internal ref struct HeadLineReader
     /// <summary>
     /// Reads the next complete line into the head's buffer and gives its content (line ending excluded) as an
     /// offset and length in that buffer; the start line is the one at offset 0, the blank line has length 0.
-    /// False when no complete line is left in the input.
+    /// <paramref name="plain"/> says that every byte of the content is a field-value byte (RFC 9110 §5.5: no control
+    /// byte, no DEL), so the field parser need not check the value again. False when no complete line is left.
     /// </summary>
-    public bool TryReadLine(out int start, out int length)
+    public bool TryReadLine(out int start, out int length, out bool plain)
     {
         start = length = 0;
+        plain = false;
         if (_head.RawLength == 0 && !TrySkipLeadingEmptyLines()) return false;
 
         int lf;
-        while ((lf = _head.Buffer[_searched.._filled].IndexOf(Lf)) < 0)
+        while ((lf = FindLineFeed()) < 0)
         {
-            _searched = _filled;
             if (!TryCopyMore()) return false;
         }
 
         start = _head.RawLength;
-        int end = _searched + lf;
-        ReadOnlySpan<byte> line = _head.Buffer[start..end];
+        ReadOnlySpan<byte> line = _head.Buffer[start..lf];
         CheckLimits(line.Length, line.IsEmpty ? (byte)0 : line[0], line.IsEmpty ? (byte)0 : line[^1]);
-        _head.RawLength = _searched = end + 1;
+        _head.RawLength = _searched = lf + 1;
+        plain = _plain;
+        _plain = true;
 
-        length = LineEndings.Content(line, _acceptBareLineFeed).Length;
+        // A plain line that ends in CRLF has no other CR and no bare LF: nothing for LineEndings to refuse.
+        if (plain && !line.IsEmpty && line[^1] == Cr) length = line.Length - 1;
+        else length = LineEndings.Content(line, _acceptBareLineFeed).Length;
         return true;
+    }
+
+    /// <summary>
+    /// Adds the plain field lines that follow in the buffer to the head in one tight loop
+    /// (<see cref="HeaderFieldParser.AddPlainLines"/>), so that <see cref="TryReadLine"/> is left with the blank line
+    /// and the unusual lines. Call after the start line or a field line has been read.
+    /// </summary>
+    public void AddPlainFieldLines()
+    {
+        Debug.Assert(_head.RawLength > 0 && _searched == _head.RawLength && _plain, "called between lines, after the start line");
+        _head.RawLength = _searched = HeaderFieldParser.AddPlainLines(_head, _filled, _head.RawLength);
     }
 
     /// <summary>
@@ -94,6 +112,57 @@ internal ref struct HeadLineReader
         ReadOnlySpan<byte> unfinished = _head.Buffer[_head.RawLength.._filled];
         if (!unfinished.IsEmpty) CheckLimits(unfinished.Length, unfinished[0], unfinished[^1]);
         _head.IsPartial = true;
+    }
+
+    /// <summary>
+    /// The offset of the LF that ends the line at <see cref="MessageHead.RawLength"/>, searching the buffer from
+    /// <see cref="_searched"/>; -1 when it is not in the buffer yet.
+    /// </summary>
+    /// <remarks>
+    /// While the line is plain, one vectorised search for a byte outside VCHAR and SP both finds its end and
+    /// checks its bytes: it stops at the CR of the CRLF in almost every line. HTAB and obs-text are field-value bytes
+    /// too, so the search steps over them; any other byte makes the line not plain (the line and field rules then
+    /// say which rule it breaks), and the rest of the line is only searched for its LF.
+    /// </remarks>
+    private int FindLineFeed()
+    {
+        ReadOnlySpan<byte> buffer = _head.Buffer[.._filled];
+        while (_searched < buffer.Length)
+        {
+            if (!_plain)
+            {
+                int lf = buffer[_searched..].IndexOf(Lf);
+                if (lf >= 0) return _searched + lf;
+                _searched = buffer.Length;
+                return -1;
+            }
+
+            int stop = buffer[_searched..].IndexOfAnyExceptInRange(Space, Tilde);
+            if (stop < 0)
+            {
+                _searched = buffer.Length;
+                return -1;
+            }
+            int at = _searched + stop;
+            switch (buffer[at])
+            {
+                case Lf:
+                    return at;
+                case Cr when at + 1 == buffer.Length:
+                    _searched = at;                 // its LF may be in the next block: look at the CR again then
+                    return -1;
+                case Cr when buffer[at + 1] == Lf:
+                    return at + 1;
+                case Tab or >= 0x80:
+                    _searched = at + 1;
+                    break;
+                default:
+                    _plain = false;
+                    _searched = at + 1;
+                    break;
+            }
+        }
+        return -1;
     }
 
     /// <summary>Drops CRLFs before the start line, up to the allowed number; false when more bytes are needed to tell.</summary>

@@ -23,6 +23,8 @@ internal static class HostSyntax
         }
         else
         {
+            // The usual Host, a name without port or percent-encoding, is settled by one search.
+            if (authority.IndexOfAnyExcept(PlainRegName) < 0) return !requirePort;
             hostLength = authority.IndexOf(Colon);
             if (hostLength < 0) hostLength = authority.Length;
             // IPv4address is a subset of reg-name, so one check covers both.

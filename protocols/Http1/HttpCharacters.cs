@@ -12,6 +12,7 @@ internal static class HttpCharacters
     public const byte Lf = (byte)'\n';
     public const byte Space = (byte)' ';
     public const byte Tab = (byte)'\t';
+    public const byte Tilde = (byte)'~';
     public const byte Colon = (byte)':';
     public const byte Comma = (byte)',';
     public const byte Semicolon = (byte)';';
@@ -44,8 +45,8 @@ internal static class HttpCharacters
     /// <summary>RFC 3986 §3.2.2 reg-name bytes: unreserved, sub-delims and '%' (the two hex digits after it are checked apart).</summary>
     public static readonly SearchValues<byte> RegName = SearchValues.Create(Ascii("-._~!$&'()*+,;=%" + Digits + Letters));
 
-    /// <summary>DIGIT.</summary>
-    public static readonly SearchValues<byte> Digit = SearchValues.Create(Ascii(Digits));
+    /// <summary><see cref="RegName"/> without '%': the bytes of a reg-name that need no further check.</summary>
+    public static readonly SearchValues<byte> PlainRegName = SearchValues.Create(Ascii("-._~!$&'()*+,;=" + Digits + Letters));
 
     /// <summary>HEXDIG in either case.</summary>
     public static readonly SearchValues<byte> HexDigit = SearchValues.Create(Ascii(Digits + "ABCDEFabcdef"));

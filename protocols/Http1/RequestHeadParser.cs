@@ -28,7 +28,7 @@ public static class RequestHeadParser
         ArgumentNullException.ThrowIfNull(head);
         var lines = new HeadLineReader(input, head, acceptBareLineFeed: false, skipLeadingEmptyLines: true,
             head.Limits.MaxRequestLineBytes);
-        while (lines.TryReadLine(out int start, out int length))
+        while (lines.TryReadLine(out int start, out int length, out bool plain))
         {
             if (start == 0)
             {
@@ -42,8 +42,10 @@ public static class RequestHeadParser
             }
             else
             {
-                HeaderFieldParser.Add(head, start, length);
+                HeaderFieldParser.Add(head, start, length, plain);
             }
+            // The usual field lines are taken in bulk; TryReadLine is left with the blank line and unusual lines.
+            lines.AddPlainFieldLines();
         }
         lines.Suspend();
         consumed = input.Start;

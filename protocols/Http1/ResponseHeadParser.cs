@@ -21,7 +21,7 @@ public static class ResponseHeadParser
     {
         ArgumentNullException.ThrowIfNull(head);
         var lines = new HeadLineReader(input, head, acceptBareLineFeed: true, skipLeadingEmptyLines: false, int.MaxValue);
-        while (lines.TryReadLine(out int start, out int length))
+        while (lines.TryReadLine(out int start, out int length, out bool plain))
         {
             if (start == 0)
             {
@@ -35,8 +35,10 @@ public static class ResponseHeadParser
             }
             else
             {
-                HeaderFieldParser.Add(head, start, length);
+                HeaderFieldParser.Add(head, start, length, plain);
             }
+            // The usual field lines are taken in bulk; TryReadLine is left with the blank line and unusual lines.
+            lines.AddPlainFieldLines();
         }
         lines.Suspend();
         consumed = input.Start;
