@@ -6,8 +6,8 @@ namespace Proxy.Engine.Routing;
 /// <summary>
 /// The destinations of a cluster that may take traffic now, as three parallel arrays: what the balancer picks
 /// from, the engine's destinations and their health (breaker gate, outcome reports). Immutable; rebuilt and swapped
-/// whenever a health verdict or a drain changes or a reload changes the destinations. Balancers cache tables per array, so the
-/// arrays are never changed in place.
+/// whenever a health verdict or a drain changes or a reload changes the destinations. Balancers cache tables per
+/// array, so the arrays are never changed in place.
 /// </summary>
 internal sealed class AvailableDestinations
 {
