@@ -35,6 +35,12 @@ public sealed partial class DestinationState
     public double GetLatencyEstimate(long timestamp, double defaultSeconds) =>
         GetLatencyEstimate(timestamp, defaultSeconds, ActiveRequests);
 
+    /// <summary>
+    /// The latency estimate in seconds now, by this state's own clock, as peak-EWMA would read it; NaN before the first
+    /// request has finished. For reporting (the admin API); balancers use <see cref="GetLatencyEstimate(long, double)"/>.
+    /// </summary>
+    public double CurrentLatencyEstimate => GetLatencyEstimate(_timeProvider.GetTimestamp(), double.NaN);
+
     internal double GetLatencyEstimate(long timestamp, double defaultSeconds, int activeRequests)
     {
         double estimate = BitConverter.Int64BitsToDouble(Volatile.Read(ref _latencyBits));

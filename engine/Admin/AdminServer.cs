@@ -115,6 +115,17 @@ internal sealed class AdminServer
         }
     }
 
+    private const string Help =
+        "proxy admin API (/admin/* needs \"Authorization: Bearer <admin.token>\" when admin.token is set)\n" +
+        "  GET  /metrics\n" +
+        "  GET  /admin/stats\n" +
+        "  GET  /admin/config\n" +
+        "  GET  /admin/routes\n" +
+        "  GET  /admin/clusters\n" +
+        "  POST /admin/reload\n" +
+        "  POST /admin/clusters/{name}/destinations/{address}/drain\n" +
+        "  POST /admin/clusters/{name}/destinations/{address}/undrain\n";
+
     private async ValueTask<AdminResponse> HandleAsync(RequestHead head)
     {
         string path = Encoding.ASCII.GetString(head.Path);
@@ -122,14 +133,23 @@ internal sealed class AdminServer
         {
             return AdminResponse.Text(401, "401 Unauthorized: send \"Authorization: Bearer <admin.token>\"\n");
         }
+        if (path.StartsWith(DrainEndpoint.Prefix, StringComparison.Ordinal)
+            && await DrainEndpoint.TryHandleAsync(head.Method, path, _proxy, _server.Routing).ConfigureAwait(false) is { } drained)
+        {
+            return drained;
+        }
         return (head.Method, path) switch
         {
             (KnownMethod.Get, "/metrics") => await RenderMetricsAsync().ConfigureAwait(false),
             (KnownMethod.Get, "/admin/stats") => AdminResponse.Json(StatsDocument.Render(_server, _startedAt, _proxy.ConfigStatus)),
             (KnownMethod.Get, "/admin/config") => AdminResponse.Json(ConfigDocument.Render(_proxy.ConfigStatus)),
+            (KnownMethod.Get, "/admin/routes") => AdminResponse.Json(RoutesDocument.Render(_server.Routing.Current)),
+            (KnownMethod.Get, "/admin/clusters") => AdminResponse.Json(ClustersDocument.Render(_server.Routing.Current)),
             (KnownMethod.Post, "/admin/reload") => await ReloadAsync().ConfigureAwait(false),
-            (KnownMethod.Get, "/") => AdminResponse.Text(200, "proxy admin API\n  GET /metrics\n  GET /admin/stats\n  GET /admin/config\n  POST /admin/reload\n"),
-            (_, "/metrics" or "/admin/stats" or "/admin/config" or "/admin/reload" or "/") => AdminResponse.Text(405, "405 Method Not Allowed\n"),
+            (KnownMethod.Get, "/") => AdminResponse.Text(200, Help),
+            (_, "/metrics" or "/admin/stats" or "/admin/config" or "/admin/routes" or "/admin/clusters" or "/") =>
+                AdminResponse.MethodNotAllowed("GET"),
+            (_, "/admin/reload") => AdminResponse.MethodNotAllowed("POST"),
             _ => AdminResponse.Text(404, "404 Not Found\n"),
         };
     }
@@ -181,6 +201,7 @@ internal sealed class AdminServer
         string head = $"HTTP/1.1 {response.Status} {Forwarding.CannedResponses.ReasonPhrase(response.Status)}\r\n" +
                       $"Content-Type: {response.ContentType}\r\nContent-Length: {response.Body.Length}\r\n" +
                       "Cache-Control: no-store\r\n" +
+                      (response.Allow is null ? "" : $"Allow: {response.Allow}\r\n") +
                       (close ? "Connection: close\r\n" : "") + "\r\n";
         output.Write(Encoding.ASCII.GetBytes(head));
         output.Write(response.Body);

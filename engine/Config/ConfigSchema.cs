@@ -39,6 +39,9 @@ internal static class ConfigSchema
         },
         []);
 
+    /// <summary>The <c>balancer</c> word for <paramref name="kind"/>, as written in the file.</summary>
+    public static string BalancerName(BalancerKind kind) => Balancers.NameOf(kind);
+
     private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
         .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
         .Duration("shutdown_timeout", allowZero: true, (c, v) => c with { ShutdownTimeout = v })

@@ -65,7 +65,13 @@ internal sealed partial class Http1Forwarder
             Destination destination = available.Destinations[index];
             if (!allowTried && WasTried(destination)) continue;
             DestinationHealth health = available.Health[index];
-            if (!health.TryAcquire(out CircuitPermit permit)) continue;
+            if (!health.TryAcquire(out CircuitPermit permit))
+            {
+                // Panic among the undrained destinations need not be health's own panic (a drained one may be healthy);
+                // it lets an open breaker's attempt through untracked all the same, as health's panic does.
+                if (!available.IsPanic) continue;
+                permit = default;
+            }
             picked = new PickedDestination(destination, health, permit);
             return index;
         }

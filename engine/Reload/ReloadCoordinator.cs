@@ -89,6 +89,23 @@ internal sealed class ReloadCoordinator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> while no reload is in progress (an admin drain): what it reads from the current
+    /// routing snapshot is what runs, and no reload compiles against the state it is about to change.
+    /// </summary>
+    public async Task<T> BetweenReloadsAsync<T>(Func<T> action)
+    {
+        await _oneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
     private ReloadOutcome Record(ReloadTrigger trigger, bool applied, bool unchanged, IReadOnlyList<string> errors)
     {
         ConfigStatus before = Status;

@@ -6,8 +6,8 @@ namespace Proxy.Engine.Routing;
 /// <summary>
 /// The destinations of a cluster that may take traffic now, as three parallel arrays: what the balancer picks
 /// from, the engine's destinations and their health (breaker gate, outcome reports). Immutable; rebuilt and swapped
-/// whenever a health verdict changes or a reload changes the destinations. Balancers cache tables per array, so the
-/// arrays are never changed in place.
+/// whenever a health verdict or a drain changes or a reload changes the destinations. Balancers cache tables per
+/// array, so the arrays are never changed in place.
 /// </summary>
 internal sealed class AvailableDestinations
 {
@@ -25,7 +25,10 @@ internal sealed class AvailableDestinations
     public DestinationState[] States { get; }
     public DestinationHealth[] Health { get; }
 
-    /// <summary>No destination was usable, so all are (panic mode): traffic over 503 for everyone.</summary>
+    /// <summary>
+    /// No destination that is not drained was usable, so all of those are (panic mode): traffic over 503 for everyone.
+    /// May be set while health itself is not panicking (when only drained destinations are usable).
+    /// </summary>
     public bool IsPanic { get; }
 
     public int Count => Destinations.Length;

@@ -9,9 +9,10 @@ namespace Proxy.Engine.Routing;
 /// What of a cluster lives longer than one routing snapshot: its health (probes, outlier ejection, breakers), its
 /// retry policy and budget, its balancer, and the array of destinations that may take traffic. Kept across reloads
 /// while the cluster's balancer, health and retry settings stay the same (snapshots come and go; verdicts, breaker
-/// windows and balancer tables stay); replaced, and the old one disposed, when they change.
+/// windows and balancer tables stay); replaced, and the old one disposed, when they change. The operator's drains
+/// (<see cref="SetDrained"/>) live here too, and follow the cluster into a replacement runtime.
 /// </summary>
-internal sealed class ClusterRuntime : IDisposable
+internal sealed partial class ClusterRuntime : IDisposable
 {
     private readonly Lock _rebuild = new();
     private Dictionary<string, Destination> _byKey = new(StringComparer.Ordinal);
@@ -27,9 +28,10 @@ internal sealed class ClusterRuntime : IDisposable
         Budget = new RetryBudget(config.Name, config.Retry, events);
         Balancer = CreateBalancer(config.Balancer);
         HashKeySource? key = config.HashKey ?? (config.Balancer == BalancerKind.Sticky ? HashKeySource.DefaultStickyCookie : null);
+        HashKeySource = key;
         HashKey = key is null ? null : new RequestKey(key);
         StickyCookieName = config.Balancer == BalancerKind.Sticky ? System.Text.Encoding.ASCII.GetBytes(key!.Name) : [];
-        Health.Changed += (_, snapshot) => Rebuild(snapshot);
+        Health.Changed += (_, _) => Rebuild();
     }
 
     public string Name { get; }
@@ -38,6 +40,9 @@ internal sealed class ClusterRuntime : IDisposable
     public RetryPolicy Retry { get; }
     public RetryBudget Budget { get; }
     public IBalancer Balancer { get; }
+
+    /// <summary>The <c>hash_key</c> in effect: as configured, or sticky's default cookie; null for balancers that need no key.</summary>
+    public HashKeySource? HashKeySource { get; }
 
     /// <summary>What the balancer hashes (consistent_hash) or looks up (sticky); null for balancers that need no key.</summary>
     public RequestKey? HashKey { get; }
@@ -67,27 +72,55 @@ internal sealed class ClusterRuntime : IDisposable
             byKey[keys[i]] = destinations[i];
         }
         Volatile.Write(ref _byKey, byKey);
-        Rebuild(Health.SetDestinations(keys));
-    }
-
-    /// <summary>Builds and publishes the usable arrays for <paramref name="snapshot"/>; quick, as health's Changed handlers must be.</summary>
-    private void Rebuild(ClusterHealthSnapshot snapshot)
-    {
+        Health.SetDestinations(keys);
         lock (_rebuild)
         {
-            Dictionary<string, Destination> byKey = Volatile.Read(ref _byKey);
-            var destinations = new List<Destination>(snapshot.Destinations.Length);
-            var health = new List<DestinationHealth>(snapshot.Destinations.Length);
-            for (int i = 0; i < snapshot.Destinations.Length; i++)
-            {
-                if (!snapshot.IsUsable(i) || !byKey.TryGetValue(snapshot.Destinations[i].Key, out Destination? destination)) continue;
-                destinations.Add(destination);
-                health.Add(snapshot.Destinations[i]);
-            }
-            DestinationState[] states = [.. destinations.Select(d => d.State)];
-            Balancer.Prepare(states);
-            Volatile.Write(ref _available, new AvailableDestinations([.. destinations], states, [.. health], snapshot.IsPanic));
+            ForgetDrainsOfRemoved(byKey);
+            RebuildLocked();
         }
+    }
+
+    private void Rebuild()
+    {
+        lock (_rebuild) RebuildLocked();
+    }
+
+    /// <summary>
+    /// Builds and publishes the usable arrays from health's latest snapshot and the drains; under <c>_rebuild</c>; quick,
+    /// as health's Changed handlers must be. Reading <see cref="ClusterHealth.Current"/> here, rather than a snapshot a
+    /// caller was handed, means a late caller can never publish an older state over a newer one.
+    /// </summary>
+    /// <remarks>
+    /// Drained destinations are left out whatever health says, panic included: an operator's drain is never overridden.
+    /// Panic is judged among the destinations that are not drained, as if the drained ones were not configured: when
+    /// none of them may take traffic (and health.panic_mode is on) all of them take it. Every destination drained:
+    /// nothing is available, and new requests get 503 (as HAProxy answers when every server is in maintenance).
+    /// </remarks>
+    private void RebuildLocked()
+    {
+        ClusterHealthSnapshot snapshot = Health.Current;
+        Dictionary<string, Destination> byKey = Volatile.Read(ref _byKey);
+        int undrained = 0, undrainedUsable = 0;
+        for (int i = 0; i < snapshot.Destinations.Length; i++)
+        {
+            if (IsDrainedLocked(snapshot.Destinations[i].Key)) continue;
+            undrained++;
+            if (snapshot.IsUsable(i)) undrainedUsable++;
+        }
+        bool panic = undrained > 0 && (snapshot.IsPanic || (undrainedUsable == 0 && Config.Health.PanicMode));
+
+        var destinations = new List<Destination>(snapshot.Destinations.Length);
+        var health = new List<DestinationHealth>(snapshot.Destinations.Length);
+        for (int i = 0; i < snapshot.Destinations.Length; i++)
+        {
+            string key = snapshot.Destinations[i].Key;
+            if (IsDrainedLocked(key) || !(panic || snapshot.IsUsable(i)) || !byKey.TryGetValue(key, out Destination? destination)) continue;
+            destinations.Add(destination);
+            health.Add(snapshot.Destinations[i]);
+        }
+        DestinationState[] states = [.. destinations.Select(d => d.State)];
+        Balancer.Prepare(states);
+        Volatile.Write(ref _available, new AvailableDestinations([.. destinations], states, [.. health], panic));
     }
 
     private static IBalancer CreateBalancer(BalancerKind kind) => BalancerFactory.Create(kind switch

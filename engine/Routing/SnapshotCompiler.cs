@@ -43,10 +43,12 @@ internal sealed class SnapshotCompiler
                     destinations[i] = Reuse(cluster, cluster.Destinations[i]) ?? Create(cluster, cluster.Destinations[i]);
                     next[(cluster.Name, destinations[i].Address)] = destinations[i];
                 }
-                ClusterRuntime runtime = _runtimes.TryGetValue(cluster.Name, out ClusterRuntime? kept) && kept.Serves(cluster)
-                    ? kept
+                _runtimes.TryGetValue(cluster.Name, out ClusterRuntime? previous);
+                ClusterRuntime runtime = previous is not null && previous.Serves(cluster)
+                    ? previous
                     : new ClusterRuntime(cluster, _healthEvents);
                 runtime.SetDestinations(destinations);
+                if (previous is not null && previous != runtime) runtime.InheritDrains(previous);
                 runtimes[cluster.Name] = runtime;
                 clusters[cluster.Name] = new Cluster(cluster, destinations, runtime);
             }

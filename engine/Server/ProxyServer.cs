@@ -104,6 +104,9 @@ public sealed partial class ProxyServer : IAsyncDisposable
     /// </summary>
     public Task<ReloadOutcome> ReloadAsync(ReloadTrigger trigger) => _reloads.ReloadAsync(trigger);
 
+    /// <summary>Runs <paramref name="action"/> between two reloads, never during one (see <see cref="ReloadCoordinator.BetweenReloadsAsync{T}"/>).</summary>
+    internal Task<T> BetweenReloadsAsync<T>(Func<T> action) => _reloads.BetweenReloadsAsync(action);
+
     /// <summary>Reopens the access log file (after a log rotation moved it away); nothing when it logs to stdout or is off.</summary>
     public void ReopenAccessLog() => _context.Observers.AccessLog?.Reopen();
 

@@ -14,6 +14,21 @@ internal sealed class IdleConnectionSlots
 
     public int Capacity => _slots.Length;
 
+    /// <summary>How many slots hold a connection now: a scan, for the admin API, never for the request path.</summary>
+    public int Count
+    {
+        get
+        {
+            UpstreamConnection?[] slots = _slots;
+            int count = 0;
+            for (int i = 0; i < slots.Length; i++)
+            {
+                if (Volatile.Read(ref slots[i]) is not null) count++;
+            }
+            return count;
+        }
+    }
+
     /// <summary>Takes any idle connection, or null when there is none.</summary>
     public UpstreamConnection? TryTake()
     {

@@ -34,6 +34,8 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
 
     public int OpenConnections => Volatile.Read(ref _open);
     public int InUse => _limiter.InUse;
+    /// <summary>Connections parked for reuse now (a scan of the slots; for the admin API).</summary>
+    public int Idle => _idle.Count;
     public long Opened => Interlocked.Read(ref _opened);
     public long Reused => Interlocked.Read(ref _reused);
     public long Closed => Interlocked.Read(ref _closed);

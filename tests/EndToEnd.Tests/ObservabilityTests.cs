@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Proxy.EndToEnd.Tests.Infrastructure;
+using Proxy.Engine.Config;
 
 namespace Proxy.EndToEnd.Tests;
 
@@ -77,6 +78,53 @@ public sealed class ObservabilityTests
         Assert.Equal(1, first[requests]);
         Assert.Equal(1, second[requests]);
     }
+
+    [Fact]
+    public async Task Metrics_TenThousandDistinctPathsAndHosts_SeriesCountDoesNotGrow()
+    {
+        await using var origin = new TestOrigin();
+        ProxyConfig config = TestConfigs.OneCluster(origin) with
+        {
+            // Requests off this route get 404 with no route: both kinds must stay out of the labels.
+            Routes = [new RouteConfig { Name = "api", Hosts = ["*.example.com"], PathPrefix = "/api/", Cluster = "backend" }],
+        };
+        await using var proxy = InProcessProxy.Start(config);
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+
+        await SendDistinctAsync(proxy, 0, 10);
+        int early = SeriesCount(await admin.GetStringAsync("/metrics"));
+        await SendDistinctAsync(proxy, 10, 10_010);
+        string text = await admin.GetStringAsync("/metrics");
+
+        Assert.Equal(early, SeriesCount(text));
+        Assert.DoesNotContain("items", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("example.", text, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 10_010).Count(i => i % 3 != 0 && i % 5 != 0), origin.Requests.Count);
+    }
+
+    /// <summary>
+    /// Requests <paramref name="from"/> to <paramref name="to"/> (exclusive) from 8 clients, each with its own path, query
+    /// and host; one in three misses the route by path and one in five by host (404), the rest reach the origin (200).
+    /// </summary>
+    private static async Task SendDistinctAsync(InProcessProxy proxy, int from, int to)
+    {
+        int next = from - 1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            using HttpClient client = proxy.CreateClient();
+            for (int i = Interlocked.Increment(ref next); i < to; i = Interlocked.Increment(ref next))
+            {
+                bool routed = i % 3 != 0 && i % 5 != 0;
+                string path = i % 3 == 0 ? $"/other/{i}" : $"/api/items/{i}?q={i}";
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Host = i % 5 == 0 ? $"h{i}.example.net" : $"h{i}.example.com";
+                using HttpResponseMessage response = await client.SendAsync(request);
+                Assert.Equal(routed ? HttpStatusCode.OK : HttpStatusCode.NotFound, response.StatusCode);
+            }
+        })));
+    }
+
+    private static int SeriesCount(string text) => text.Split('\n').Count(line => line.Length > 0 && line[0] != '#');
 
     private static Dictionary<string, double> Parse(string text)
     {

@@ -8,6 +8,16 @@ namespace Proxy.Engine.Config.Schema;
 /// </summary>
 internal sealed class Choices<TValue>(IReadOnlyDictionary<string, TValue> supported, IReadOnlyList<string> notYetSupported)
 {
+    /// <summary>The word for <paramref name="value"/>, as an operator writes it (for the admin API).</summary>
+    public string NameOf(TValue value)
+    {
+        foreach (var (word, candidate) in supported)
+        {
+            if (EqualityComparer<TValue>.Default.Equals(candidate, value)) return word;
+        }
+        return value?.ToString() ?? "";
+    }
+
     public bool TryParse(string text, out TValue value, out string problem)
     {
         problem = "";
