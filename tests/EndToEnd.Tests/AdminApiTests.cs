@@ -8,7 +8,7 @@ namespace Proxy.EndToEnd.Tests;
 public sealed class AdminApiTests
 {
     [Fact]
-    public async Task Routes_ListsEveryRouteInMatchOrder_WithItsMatchKeysAndCluster()
+    public async Task Routes_ListsEveryRouteByPriority_WithItsMatchKeysAndCluster()
     {
         await using var origin = new TestOrigin();
         await using var proxy = TomlProxy.Start("", $$"""
@@ -40,6 +40,44 @@ public sealed class AdminApiTests
         Assert.Equal(JsonValueKind.Null, routes[1].GetProperty("path_prefix").ValueKind);
         Assert.Equal(0, routes[1].GetProperty("priority").GetInt32());
         Assert.Equal("backend", routes[1].GetProperty("cluster").GetString());
+    }
+
+    [Fact]
+    public async Task Routes_SplitRedirectAndConditions_AreDescribed_WithoutConditionValues()
+    {
+        await using var origin = new TestOrigin();
+        await using var proxy = TomlProxy.Start("", $$"""
+            [[routes]]
+            name = "canary"
+            path = "/checkout"
+            methods = ["POST"]
+            headers = { "x-tenant" = "secret-tenant" }
+            split = [{ cluster = "backend", weight = 9 }, { cluster = "other", weight = 1 }]
+            split_key = "cookie:user"
+
+            [[routes]]
+            name = "old"
+            hosts = ["old.example.com"]
+            redirect = { to = "https://new.example.com{path}", status = 301 }
+
+            [[clusters]]
+            name = "other"
+            destinations = [{ address = "{{origin.Address}}" }]
+            """, origin.Address);
+        using var admin = new AdminApi(proxy.Proxy);
+
+        JsonElement document = await admin.GetJsonAsync("/admin/routes");
+        string text = document.GetRawText();
+
+        JsonElement canary = document.GetProperty("routes").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "canary");
+        Assert.Equal(JsonValueKind.Null, canary.GetProperty("cluster").ValueKind);
+        Assert.Equal(["backend", "other"], canary.GetProperty("split").EnumerateArray().Select(t => t.GetProperty("cluster").GetString()));
+        Assert.Equal("cookie:user", canary.GetProperty("split_key").GetString());
+        Assert.Equal(["POST"], Strings(canary.GetProperty("methods")));
+        Assert.Equal("x-tenant", canary.GetProperty("headers")[0].GetProperty("name").GetString());
+        Assert.DoesNotContain("secret-tenant", text, StringComparison.Ordinal);
+        JsonElement old = document.GetProperty("routes").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "old");
+        Assert.Equal(301, old.GetProperty("redirect").GetProperty("status").GetInt32());
     }
 
     [Fact]
