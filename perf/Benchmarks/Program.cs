@@ -24,4 +24,21 @@ if (args.Length > 0 && args[0] == "time")
     }
     return;
 }
+if (args.Length > 0 && args[0] == "time-config")
+{
+    string text = Proxy.Benchmarks.Config.ConfigReloadBenchmarks.Generate(10_000, clusters: 100);
+    for (int round = 0; round < 5; round++)
+    {
+        var sw = Stopwatch.StartNew();
+        var syntax = Tomlyn.Parsing.SyntaxParser.Parse(text, "bench.toml", validate: true);
+        double parse = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        _ = Tomlyn.Parsing.SyntaxParser.Parse(text, "bench.toml", validate: false);
+        double parseOnly = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        Console.Write($"syntax only {parseOnly:F1} ms; ");
+        var loaded = Proxy.Engine.Config.ConfigLoader.LoadText(text, "bench.toml");
+        double load = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"tomlyn parse {parse:F1} ms, full load {load:F1} ms, ok {loaded.Succeeded} {syntax.HasErrors}");
+    }
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
