@@ -1,9 +1,7 @@
 using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Runtime.CompilerServices;
-using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.Forwarding;
 using Proxy.Engine.Metrics;
 using Proxy.Engine.Server;
@@ -17,14 +15,14 @@ namespace Proxy.Engine.Connections;
 /// and are answered in order), hands each to the <see cref="Http1Forwarder"/>, and decides when the connection
 /// ends. Malformed requests get their status and a closed connection; timeouts come from the heartbeat.
 /// </summary>
-internal sealed partial class Http1ClientConnection : ITimeoutTarget
+internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientConnection
 {
     /// <summary>How long a closing connection waits for the client to close its side after our last response.</summary>
     private const long LingerMs = 2000;
 
     private static long s_nextId;
 
-    private readonly SocketConnection _transport;
+    private readonly IClientTransport _transport;
     private readonly ServerContext _server;
     private readonly Http1Forwarder _forwarder;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
@@ -32,11 +30,11 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
     private int _draining;                   // set when this connection's listener is removed by a reload
     private bool _servedAny;
 
-    public Http1ClientConnection(SocketConnection transport, ServerContext server, bool secure)
+    public Http1ClientConnection(IClientTransport transport, ServerContext server, bool secure)
     {
         _transport = transport;
         _server = server;
-        Forwarding = new ForwardingFields((transport.Socket.RemoteEndPoint as IPEndPoint)?.Address, secure);
+        Forwarding = new ForwardingFields(transport.RemoteAddress, secure, transport.IsHttp2Stream);
         _forwarder = new Http1Forwarder(this, server);
     }
 
@@ -52,9 +50,14 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
 
     public async Task RunAsync()
     {
-        _server.Connections.Add(this);
+        // An HTTP/2 stream is not a connection: its HTTP/2 connection is counted, drained and aborted as one.
+        bool isConnection = !_transport.IsHttp2Stream;
+        if (isConnection)
+        {
+            _server.Connections.Add(this);
+            _server.Stats.ConnectionOpened();
+        }
         int heartbeatSlot = _server.Heartbeat.Register(this);
-        _server.Stats.ConnectionOpened();
         try
         {
             while (await ServeOneRequestAsync().ConfigureAwait(false))
@@ -70,8 +73,11 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         {
             await CloseAsync().ConfigureAwait(false);
             _server.Heartbeat.Unregister(heartbeatSlot);
-            _server.Connections.Remove(this);
-            _server.Stats.ConnectionClosed();
+            if (isConnection)
+            {
+                _server.Connections.Remove(this);
+                _server.Stats.ConnectionClosed();
+            }
         }
     }
 
@@ -216,6 +222,9 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         try
         {
             await Output.CompleteAsync().ConfigureAwait(false);
+            // An HTTP/2 stream has no socket whose unread bytes could turn into a reset: its connection returns the
+            // flow-control credit of whatever the stream still receives.
+            if (_transport.IsHttp2Stream) return;
             Deadline.Arm(DeadlineKind.Linger, LingerMs, Input);
             while (true)
             {
@@ -260,7 +269,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
     public void Abort()
     {
         _forwarder.AbortUpstream();
-        _transport.Dispose();
+        _transport.Abort();
     }
 
     public void OnHeartbeat(long nowMs)

@@ -82,7 +82,6 @@ public sealed class ConfigLoaderTests
         Assert.Null(result.Config);
         Assert.Equal(
             [
-                "test.toml:25:23: `protocols` entry \"h2c\" is not supported yet by this version; use \"http1\", or upgrade",
                 "test.toml:34:1: `methods` in [[routes]] is not supported yet by this version; remove it or upgrade",
                 "test.toml:35:1: `headers` in [[routes]] is not supported yet by this version; remove it or upgrade",
                 "test.toml:36:1: `query` in [[routes]] is not supported yet by this version; remove it or upgrade",
@@ -276,7 +275,7 @@ public sealed class ConfigLoaderTests
             [
                 "test.toml:2:11: `workers` must be an integer, not a string",
                 "test.toml:5:15: `max_headers` must be between 1 and 10000, not 0",
-                "test.toml:6:1: unknown key `max_hedaers` in [limits]; did you mean `max_headers`? (expected one of: max_request_head, max_headers, max_request_body, client_header_timeout, client_idle_timeout, max_connections)",
+                "test.toml:6:1: unknown key `max_hedaers` in [limits]; did you mean `max_headers`? (expected one of: max_request_head, max_headers, max_request_body, client_header_timeout, client_idle_timeout, max_connections, http2)",
             ],
             result.Errors.Select(error => error.ToString()));
     }
