@@ -286,6 +286,7 @@ internal sealed partial class Http2ClientConnection
                     waitForWindow = stream.WindowWaiter.Task;
                 }
             }
+            if (waitForSocket is null && waitForWindow is null) continue;    // more to send, and credit may be left
             try
             {
                 await (waitForSocket ?? waitForWindow!).WaitAsync(_limits.ZeroWindowTimeout).ConfigureAwait(false);

@@ -23,9 +23,10 @@ internal sealed partial class Http2ClientConnection
         {
             completed = await RelayResponseAsync(stream, input, head).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRejectException || BodyCopier.IsIoFailure(ex) || ex is InvalidOperationException)
+        catch (Exception ex)
         {
-            // A head or chunk the HTTP/1.1 side cannot have written: treated as a cut response.
+            // A head or chunk the HTTP/1.1 side cannot have written, or a pipe gone: a cut response. Anything else is a bug.
+            if (!(ex is HttpRejectException || BodyCopier.IsIoFailure(ex) || ex is InvalidOperationException)) Server.Log.ConnectionFailed(_server.Logger, this, ex);
         }
         finally
         {
