@@ -229,6 +229,12 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         StopFlushLoop();
         try
         {
+            // A client that reads nothing can hold the last flush for ever: give it the linger time, then cut.
+            if (await Task.WhenAny(flushing, Task.Delay((int)LingerMs)).ConfigureAwait(false) != flushing)
+            {
+                _output.CancelPendingFlush();
+                _transport.Abort();
+            }
             await flushing.ConfigureAwait(false);
         }
         catch (Exception ex) when (BodyCopier.IsIoFailure(ex) || ex is InvalidOperationException)

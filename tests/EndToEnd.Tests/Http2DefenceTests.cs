@@ -33,6 +33,7 @@ public sealed class Http2DefenceTests
     {
         "/slow" => OriginResponse.Text("slow") with { Delay = TimeSpan.FromSeconds(1) },
         "/body" => new OriginResponse { GeneratedBodyLength = 100_000 },
+        "/trailers" => OriginResponse.Text($"{r.BodyLength} {(r.BodyWasChunked ? "chunked" : "length")}"),
         _ => OriginResponse.Text("ok"),
     });
 
@@ -142,6 +143,17 @@ public sealed class Http2DefenceTests
         await using InProcessProxy proxy = StartProxy(origin, c => c with { Routes = [new RouteConfig { Name = "only", Cluster = "backend", Hosts = ["only.example"] }] });
 
         ExternalTool.Result result = await RunCaseAsync("early-response", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task RequestTrailers_ForwardedAfterTheLastChunk()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("trailers", proxy);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

@@ -186,6 +186,24 @@ public sealed class Http2Tests
     }
 
     [Fact]
+    public async Task Shutdown_StreamInFlightFinishes_ThenConnectionCloses()
+    {
+        await using var origin = new TestOrigin(r => OriginResponse.Text("late") with { Delay = TimeSpan.FromMilliseconds(700) });
+        await using var proxy = InProcessProxy.Start(H2cConfig(origin));
+        using HttpClient client = Http2Client(proxy);
+        Assert.Equal("late", await client.GetStringAsync("/warm-up"));
+
+        Task<string> inFlight = client.GetStringAsync("/in-flight");
+        while (origin.Requests.Count < 2) await Task.Delay(10);
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await proxy.Server.StopAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("late", await inFlight);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {stopping.Elapsed}");
+        Assert.Equal(0, proxy.Server.Context.Connections.Count);
+    }
+
+    [Fact]
     public async Task Http1OnlyListener_Http2Preface_IsRefusedAsHttp11()
     {
         await using var origin = new TestOrigin();

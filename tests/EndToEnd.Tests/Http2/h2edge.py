@@ -193,7 +193,27 @@ def case_early_response(c):
     return False
 
 
+def case_trailers(c):
+    # A body without content-length goes upstream chunked, and trailers follow its last chunk.
+    block = c.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/trailers"), (":authority", "test")])
+    trailers = c.encoder.encode([("x-checksum", "abc")])
+    c.send(frame(HEADERS, END_HEADERS, 1, block) + frame(DATA, 0, 1, b"hello") + frame(HEADERS, END_STREAM | END_HEADERS, 1, trailers))
+    body = b""
+    for kind, flags, stream, payload in c.frames(10):
+        if kind == DATA and stream == 1:
+            body += payload
+            if flags & END_STREAM:
+                print(body.decode())
+                return body == b"5 chunked"
+        if kind in (RST_STREAM, GOAWAY):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))}")
+            return False
+    print(f"no end: {body!r}")
+    return False
+
+
 CASES = {
+    "trailers": (case_trailers, ()),
     "ping": (case_ping, ()),
     "rapid-reset": (case_rapid_reset, ()),
     "continuation-flood": (case_continuation_flood, ()),
