@@ -22,8 +22,8 @@ internal sealed partial class Http1ClientConnection
             Status = status,
             Error = _forwarder.RecordError,
             Retries = _forwarder.RecordRetries,
-            BytesReceived = _transport.BytesRead - bytesReadBefore,
-            BytesSent = _transport.BytesSent - bytesSentBefore,
+            BytesReceived = MarkBytesRead() - bytesReadBefore,
+            BytesSent = MarkBytesSent() - bytesSentBefore,
             StartTimestamp = started,
             UpstreamStartTimestamp = _forwarder.UpstreamStartTimestamp,
             UpstreamHeadersTimestamp = _forwarder.UpstreamHeadersTimestamp,
@@ -39,6 +39,10 @@ internal sealed partial class Http1ClientConnection
         _server.Observers.OnCompleted(in record);
     }
 
+    private long MarkBytesRead() => _bytesReadMark = _transport.BytesRead;
+
+    private long MarkBytesSent() => _bytesSentMark = _transport.BytesSent;
+
     /// <summary>Reports a request refused before it had a complete head (400, 408, 414, 431...): no route, no upstream.</summary>
     private void ReportRefused(int status, RequestError error, long started, long bytesReadBefore, long bytesSentBefore)
     {
@@ -46,8 +50,8 @@ internal sealed partial class Http1ClientConnection
         {
             Status = status,
             Error = error,
-            BytesReceived = _transport.BytesRead - bytesReadBefore,
-            BytesSent = _transport.BytesSent - bytesSentBefore,
+            BytesReceived = MarkBytesRead() - bytesReadBefore,
+            BytesSent = MarkBytesSent() - bytesSentBefore,
             StartTimestamp = started,
             EndTimestamp = Stopwatch.GetTimestamp(),
             ClientAddress = Forwarding.ClientAddress,

@@ -29,6 +29,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
     private int _state;                      // ConnectionState, written with full fences (see BeginDraining)
     private int _draining;                   // set when this connection's listener is removed by a reload
     private bool _servedAny;
+    private long _bytesReadMark, _bytesSentMark;     // the transport's counts where the last request's record ended
 
     public Http1ClientConnection(IClientTransport transport, ServerContext server, bool secure)
     {
@@ -93,7 +94,9 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
         else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
 
         RequestHead? head = null;
-        long bytesReadBefore = _transport.BytesRead, bytesSentBefore = _transport.BytesSent;
+        // Counted from where the previous request's count ended (0 for the first), not from the socket's count now:
+        // a first request can be in the socket's count before this loop starts, and would then count nothing.
+        long bytesReadBefore = _bytesReadMark, bytesSentBefore = _bytesSentMark;
         try
         {
             while (true)
