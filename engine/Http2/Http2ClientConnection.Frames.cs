@@ -284,9 +284,10 @@ internal sealed partial class Http2ClientConnection
             }
         }
         stream.Transport.AddBytesRead(written);
-        // Both run on the thread pool: the read loop never runs a stream's forwarding inline.
+        // The HTTP/1.1 side runs on the thread pool: the read loop never runs a stream's forwarding inline. The pump
+        // starts here: it waits for the response at once, and runs where the HTTP/1.1 side writes it.
         _ = Task.Run(http1.RunAsync);
-        _ = Task.Run(() => PumpResponseAsync(stream));
+        _ = PumpResponseAsync(stream);
     }
 
     private void OnData(DataFrame frame)

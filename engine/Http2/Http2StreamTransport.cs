@@ -14,9 +14,10 @@ namespace Proxy.Engine.Http2;
 /// The request pipe never pauses its writer: the HTTP/2 read loop must never wait on one stream. What bounds it is
 /// flow control: a stream's receive window is only re-opened as the HTTP/1.1 side consumes (see
 /// <see cref="ConsumptionReportingReader"/>), so it holds at most one window of body. The response pipe pauses at
-/// 64 KiB like a socket, which is the back-pressure from the HTTP/2 send windows to the upstream. Both pipes schedule
-/// continuations on the thread pool: the HTTP/2 connection writes them under its lock and must not run the HTTP/1.1
-/// side inline there.
+/// 64 KiB like a socket, which is the back-pressure from the HTTP/2 send windows to the upstream. The request pipe
+/// wakes its reader on the thread pool: the HTTP/2 connection writes it under its lock and must not run the HTTP/1.1
+/// side inline there. The response pipe is written and read outside that lock, so its continuations run inline (no
+/// thread hop between the HTTP/1.1 side writing a response and the pump framing it).
 /// </remarks>
 internal sealed class Http2StreamTransport : IClientTransport
 {
@@ -25,7 +26,7 @@ internal sealed class Http2StreamTransport : IClientTransport
         pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false);
 
     private static readonly PipeOptions ResponsePipeOptions = new(
-        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
+        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: Connections.TransportOptions.PauseWriterThreshold,
         resumeWriterThreshold: Connections.TransportOptions.PauseWriterThreshold / 2,
         minimumSegmentSize: 4096, useSynchronizationContext: false);

@@ -124,6 +124,22 @@ public sealed class Http2DefenceTests
         Assert.Equal(1, Defences(proxy, Http2Defence.SettingsFlood));
     }
 
+    [Theory]
+    [InlineData("ping-flood", nameof(Http2Defence.PingFlood))]
+    [InlineData("priority-flood", nameof(Http2Defence.PriorityFlood))]
+    [InlineData("empty-data-flood", nameof(Http2Defence.EmptyDataFlood))]
+    public async Task ControlFrameFlood_GoAwayEnhanceYourCalm(string name, string reason)
+    {
+        Http2Defence defence = Enum.Parse<Http2Defence>(reason);
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync(name, proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, defence));
+    }
+
     [Fact]
     public async Task ZeroWindowStall_StreamResetAfterTimeout()
     {

@@ -166,6 +166,30 @@ def case_settings_flood(c):
     return expect_goaway(c, ENHANCE_YOUR_CALM)
 
 
+def case_ping_flood(c):
+    for i in range(2000):
+        if not c.send(frame(PING, 0, 0, struct.pack(">Q", i))):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_priority_flood(c):
+    for i in range(2000):
+        if not c.send(frame(PRIORITY, 0, 1 + 2 * i, struct.pack(">IB", 0, 15))):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_empty_data_flood(c):
+    # A POST whose body never ends, sent as empty DATA frames without END_STREAM.
+    block = c.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/slow"), (":authority", "test")])
+    c.send(frame(HEADERS, END_HEADERS, 1, block))
+    for _ in range(2000):
+        if not c.send(frame(DATA, 0, 1)):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -220,6 +244,9 @@ CASES = {
     "hpack-bomb": (case_hpack_bomb, ()),
     "too-many-streams": (case_too_many_streams, ()),
     "settings-flood": (case_settings_flood, ()),
+    "ping-flood": (case_ping_flood, ()),
+    "priority-flood": (case_priority_flood, ()),
+    "empty-data-flood": (case_empty_data_flood, ()),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
