@@ -14,7 +14,7 @@ internal sealed partial class Http2ClientConnection
 
     // The field block's stream identifier, and whether that stream is refused once its block is decoded.
     private int _blockStreamId;
-    private bool _blockRefused;
+    private bool _blockRefused, _blockStreamClosed;
 
     // Streams the client opens before it has acknowledged our SETTINGS may use the protocol's initial window.
     private int _streamReceiveInitial = Http2Settings.DefaultInitialWindowSize;
@@ -162,10 +162,17 @@ internal sealed partial class Http2ClientConnection
         _blockStreamError = frame.StreamError;
         _blockStreamId = id;
         _blockRefused = false;
+        _blockStreamClosed = false;
 
         Http2Stream? existing;
-        lock (_sync) _streams.TryGetValue(id, out existing);
-        if (existing is not null)
+        bool halfClosed;
+        lock (_sync) halfClosed = _streams.TryGetValue(id, out existing) && existing.RequestEnded;
+        if (halfClosed)
+        {
+            // RFC 9113 §5.1: HEADERS after the client's END_STREAM ("half-closed (remote)"): decoded, then STREAM_CLOSED.
+            _blockStreamClosed = true;
+        }
+        else if (existing is not null)
         {
             // Trailers (RFC 9113 §8.1): a second HEADERS, which must end the stream. Gathered apart, then copied.
             _blockStream = existing;
@@ -232,6 +239,11 @@ internal sealed partial class Http2ClientConnection
             // RFC 9113 §5.1.2: beyond SETTINGS_MAX_CONCURRENT_STREAMS; REFUSED_STREAM tells the client it may retry.
             _server.Stats.Http2DefenceActed(Http2Defence.TooManyStreams);
             WriteRstStream(_blockStreamId, Http2ErrorCode.RefusedStream);
+            return;
+        }
+        if (_blockStreamClosed)
+        {
+            ResetStream(_blockStreamId, Http2ErrorCode.StreamClosed);
             return;
         }
         if (stream is null) return;

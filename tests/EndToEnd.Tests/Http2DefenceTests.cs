@@ -175,6 +175,17 @@ public sealed class Http2DefenceTests
     }
 
     [Fact]
+    public async Task HeadersAfterEndStream_StreamClosed_ConnectionGoesOn()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("headers-after-end-stream", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
     public async Task Metrics_ExportDefencesByReason()
     {
         await using TestOrigin origin = Origin();

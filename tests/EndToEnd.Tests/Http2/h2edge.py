@@ -236,7 +236,26 @@ def case_trailers(c):
     return False
 
 
+def case_headers_after_end_stream(c):
+    # HEADERS again on a stream the client already ended: STREAM_CLOSED for that stream, and the connection goes on.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.encoder.encode([("x-late", "1")])))
+    f = c.wait_for(RST_STREAM, 10, stream=1)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 1 {code}")
+    if code != 0x5:
+        return False
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 3, c.request_block("/")))
+    for kind, flags, stream, _ in c.frames(10):
+        if stream == 3 and kind in (HEADERS, DATA) and flags & END_STREAM:
+            print("stream 3 answered")
+            return True
+    print("stream 3 not answered")
+    return False
+
+
 CASES = {
+    "headers-after-end-stream": (case_headers_after_end_stream, ()),
     "trailers": (case_trailers, ()),
     "ping": (case_ping, ()),
     "rapid-reset": (case_rapid_reset, ()),
