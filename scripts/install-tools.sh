@@ -4,7 +4,7 @@
 set -euo pipefail
 
 case "${1:-test}" in
-  test) packages=(curl) ;;
+  test) packages=(curl nghttp2-client python3-h2) ;;
   perf) packages=(curl wrk nginx-light haproxy nghttp2-client util-linux procps iproute2) ;;
   *) echo "usage: $0 test|perf" >&2; exit 2 ;;
 esac

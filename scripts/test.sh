@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
-# Tools the end-to-end tests drive as real clients. A fresh machine lacks them.
+# Tools the end-to-end tests drive as real clients (curl, nghttp, h2load, python3-h2). A fresh machine lacks them.
 scripts/install-tools.sh test >&2 || log "warning: could not install every test tool; tests that need one will fail"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

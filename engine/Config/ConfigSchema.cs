@@ -21,9 +21,10 @@ internal static class ConfigSchema
         new Dictionary<string, ListenerProtocol>(StringComparer.Ordinal)
         {
             ["http1"] = ListenerProtocol.Http1,
+            ["h2c"] = ListenerProtocol.H2c,
         },
-        // TODO(#9): h2c arrives with HTTP/2 for clients; until then a listener must not promise it.
-        ["h2c", "h2"]);
+        // "h2" needs TLS with ALPN, which listeners do not have yet.
+        ["h2"]);
 
     private static readonly Choices<BalancerKind> Balancers = new(
         new Dictionary<string, BalancerKind>(StringComparer.Ordinal)
@@ -51,6 +52,21 @@ internal static class ConfigSchema
         .Parsed<AdminConfig, IPEndPoint?>("listen", TryParseOptionalListen, (c, v) => c with { Listen = v })
         .String("token", (c, v) => c with { Token = v });
 
+    // Windows: at least the RFC's 65535 default for a connection; at most 2^31-1 (RFC 9113 §6.9.1). The field limits
+    // start at 4 KiB, below which ordinary browser requests no longer fit.
+    private static readonly TableSchema<Http2LimitsConfig> Http2Limits = new TableSchema<Http2LimitsConfig>("in [limits.http2]", () => new())
+        .Integer("max_concurrent_streams", 1, 1_000_000, (c, v) => c with { MaxConcurrentStreams = v })
+        .Size("initial_stream_window", 1024, int.MaxValue, (c, v) => c with { InitialStreamWindow = (int)v })
+        .Size("connection_window", 65_535, int.MaxValue, (c, v) => c with { ConnectionWindow = (int)v })
+        .Size("max_header_list_size", 4096, 16 * 1024 * 1024, (c, v) => c with { MaxHeaderListSize = (int)v })
+        .Size("max_field_block_size", 4096, 16 * 1024 * 1024, (c, v) => c with { MaxFieldBlockSize = (int)v })
+        .Integer("max_continuation_frames", 0, 100_000, (c, v) => c with { MaxContinuationFrames = v })
+        .Integer("reset_burst", 1, 1_000_000, (c, v) => c with { ResetBurst = v })
+        .Integer("reset_rate", 1, 1_000_000, (c, v) => c with { ResetRate = v })
+        .Integer("control_frame_burst", 1, 1_000_000, (c, v) => c with { ControlFrameBurst = v })
+        .Integer("control_frame_rate", 1, 1_000_000, (c, v) => c with { ControlFrameRate = v })
+        .Duration("zero_window_timeout", allowZero: false, (c, v) => c with { ZeroWindowTimeout = v });
+
     private static readonly TableSchema<LimitsConfig> Limits = new TableSchema<LimitsConfig>("in [limits]", () => new())
         // Below 1 KiB ordinary browser requests fail; above 1 MiB a head is an attack, not a request.
         .Size("max_request_head", 1024, 1024 * 1024, (c, v) => c with { MaxRequestHead = (int)v })
@@ -58,7 +74,8 @@ internal static class ConfigSchema
         .Size("max_request_body", 0, long.MaxValue, (c, v) => c with { MaxRequestBody = v })
         .Duration("client_header_timeout", allowZero: false, (c, v) => c with { ClientHeaderTimeout = v })
         .Duration("client_idle_timeout", allowZero: false, (c, v) => c with { ClientIdleTimeout = v })
-        .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v });
+        .Integer("max_connections", 1, int.MaxValue, (c, v) => c with { MaxConnections = v })
+        .Table("http2", Http2Limits, (c, v) => c with { Http2 = v });
 
     private static readonly TableSchema<AccessLogConfig> AccessLog = new TableSchema<AccessLogConfig>("in [access_log]", () => new())
         .Boolean("enabled", (c, v) => c with { Enabled = v })

@@ -15,4 +15,6 @@ public sealed record LimitsConfig
     public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary><c>max_connections</c>: client connections per process.</summary>
     public int MaxConnections { get; init; } = 100_000;
+    /// <summary><c>[limits.http2]</c>: HTTP/2 connections' streams, windows and flood defences.</summary>
+    public Http2LimitsConfig Http2 { get; init; } = new();
 }

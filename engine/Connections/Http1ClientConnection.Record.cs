@@ -24,7 +24,7 @@ internal sealed partial class Http1ClientConnection
             Error = _forwarder.RecordError,
             Retries = _forwarder.RecordRetries,
             BytesReceived = headBytes + _forwarder.RecordBodyBytesReceived,
-            BytesSent = _transport.BytesSent - bytesSentBefore,
+            BytesSent = MarkBytesSent() - bytesSentBefore,
             StartTimestamp = started,
             UpstreamStartTimestamp = _forwarder.UpstreamStartTimestamp,
             UpstreamHeadersTimestamp = _forwarder.UpstreamHeadersTimestamp,
@@ -40,6 +40,8 @@ internal sealed partial class Http1ClientConnection
         _server.Observers.OnCompleted(in record);
     }
 
+    private long MarkBytesSent() => _bytesSentMark = _transport.BytesSent;
+
     /// <summary>Reports a request refused before it had a complete head (400, 408, 414, 431...): no route, no upstream.</summary>
     private void ReportRefused(int status, RequestError error, long started, long bytesReceived, long bytesSentBefore)
     {
@@ -48,7 +50,7 @@ internal sealed partial class Http1ClientConnection
             Status = status,
             Error = error,
             BytesReceived = bytesReceived,
-            BytesSent = _transport.BytesSent - bytesSentBefore,
+            BytesSent = MarkBytesSent() - bytesSentBefore,
             StartTimestamp = started,
             EndTimestamp = Stopwatch.GetTimestamp(),
             ClientAddress = Forwarding.ClientAddress,

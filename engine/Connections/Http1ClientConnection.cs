@@ -1,9 +1,7 @@
 using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Runtime.CompilerServices;
-using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.Forwarding;
 using Proxy.Engine.Metrics;
 using Proxy.Engine.Server;
@@ -17,26 +15,27 @@ namespace Proxy.Engine.Connections;
 /// and are answered in order), hands each to the <see cref="Http1Forwarder"/>, and decides when the connection
 /// ends. Malformed requests get their status and a closed connection; timeouts come from the heartbeat.
 /// </summary>
-internal sealed partial class Http1ClientConnection : ITimeoutTarget
+internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientConnection
 {
     /// <summary>How long a closing connection waits for the client to close its side after our last response.</summary>
     private const long LingerMs = 2000;
 
     private static long s_nextId;
 
-    private readonly SocketConnection _transport;
+    private readonly IClientTransport _transport;
     private readonly ServerContext _server;
     private readonly Http1Forwarder _forwarder;
     private readonly long _id = Interlocked.Increment(ref s_nextId);
     private int _state;                      // ConnectionState, written with full fences (see BeginDraining)
     private int _draining;                   // set when this connection's listener is removed by a reload
     private bool _servedAny;
+    private long _bytesSentMark;     // the transport's sent count where the last request's record ended
 
-    public Http1ClientConnection(SocketConnection transport, ServerContext server, bool secure)
+    public Http1ClientConnection(IClientTransport transport, ServerContext server, bool secure)
     {
         _transport = transport;
         _server = server;
-        Forwarding = new ForwardingFields((transport.Socket.RemoteEndPoint as IPEndPoint)?.Address, secure);
+        Forwarding = new ForwardingFields(transport.RemoteAddress, secure, transport.IsHttp2Stream);
         _forwarder = new Http1Forwarder(this, server);
     }
 
@@ -52,9 +51,14 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
 
     public async Task RunAsync()
     {
-        _server.Connections.Add(this);
+        // An HTTP/2 stream is not a connection: its HTTP/2 connection is counted, drained and aborted as one.
+        bool isConnection = !_transport.IsHttp2Stream;
+        if (isConnection)
+        {
+            _server.Connections.Add(this);
+            _server.Stats.ConnectionOpened();
+        }
         int heartbeatSlot = _server.Heartbeat.Register(this);
-        _server.Stats.ConnectionOpened();
         try
         {
             while (await ServeOneRequestAsync().ConfigureAwait(false))
@@ -70,8 +74,11 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         {
             await CloseAsync().ConfigureAwait(false);
             _server.Heartbeat.Unregister(heartbeatSlot);
-            _server.Connections.Remove(this);
-            _server.Stats.ConnectionClosed();
+            if (isConnection)
+            {
+                _server.Connections.Remove(this);
+                _server.Stats.ConnectionClosed();
+            }
         }
     }
 
@@ -87,7 +94,10 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
 
         RequestHead? head = null;
-        long bytesSentBefore = _transport.BytesSent, headBytes = 0;
+        // Bytes sent are counted from where the previous request's count ended (0 for the first), not from the socket's
+        // count now: a response still queued when the previous request ended belongs to it. Bytes received are the head's
+        // and the body's, which pipelining cannot blur.
+        long bytesSentBefore = _bytesSentMark, headBytes = 0;
         try
         {
             while (true)
@@ -217,6 +227,9 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
         try
         {
             await Output.CompleteAsync().ConfigureAwait(false);
+            // An HTTP/2 stream has no socket whose unread bytes could turn into a reset: its connection returns the
+            // flow-control credit of whatever the stream still receives.
+            if (_transport.IsHttp2Stream) return;
             Deadline.Arm(DeadlineKind.Linger, LingerMs, Input);
             while (true)
             {
@@ -261,7 +274,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget
     public void Abort()
     {
         _forwarder.AbortUpstream();
-        _transport.Dispose();
+        _transport.Abort();
     }
 
     public void OnHeartbeat(long nowMs)

@@ -11,8 +11,9 @@ internal readonly struct ForwardingFields
 {
     private readonly byte[] _clientAddress;
 
-    public ForwardingFields(IPAddress? clientAddress, bool secure)
+    public ForwardingFields(IPAddress? clientAddress, bool secure, bool http2 = false)
     {
+        Http2 = http2;
         clientAddress = clientAddress is { IsIPv4MappedToIPv6: true } ? clientAddress.MapToIPv4() : clientAddress;
         _clientAddress = Encoding.ASCII.GetBytes(clientAddress?.ToString() ?? "unknown");
         Secure = secure;
@@ -23,6 +24,9 @@ internal readonly struct ForwardingFields
 
     public bool Secure { get; }
 
+    /// <summary>The client spoke HTTP/2 (its stream is forwarded as HTTP/1.1): our Via entry says "2".</summary>
+    public bool Http2 { get; }
+
     /// <summary>X-Forwarded-Proto.</summary>
     public ReadOnlySpan<byte> Scheme => Secure ? "https"u8 : "http"u8;
 
@@ -31,4 +35,7 @@ internal readonly struct ForwardingFields
 
     /// <inheritdoc cref="ViaFromHttp11"/>
     public static ReadOnlySpan<byte> ViaFromHttp10 => "1.0 proxy"u8;
+
+    /// <inheritdoc cref="ViaFromHttp11"/>
+    public static ReadOnlySpan<byte> ViaFromHttp2 => "2 proxy"u8;
 }

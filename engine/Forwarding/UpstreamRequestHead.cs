@@ -53,7 +53,8 @@ internal static class UpstreamRequestHead
         writer.WriteField("X-Forwarded-Proto"u8, forwarding.Scheme);
         if (!request.Host.IsEmpty) writer.WriteField("X-Forwarded-Host"u8, request.Host);
         WriteAppended(ref writer, request, KnownHeader.Via, "Via: "u8,
-            request.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
+            forwarding.Http2 ? ForwardingFields.ViaFromHttp2
+            : request.Version == HttpVersion.Http10 ? ForwardingFields.ViaFromHttp10 : ForwardingFields.ViaFromHttp11);
         WriteFraming(ref writer, request.Framing, request.ContentLength);
         writer.Write("\r\n"u8);
         writer.Commit();

@@ -2,7 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Pipelines.Sockets.Unofficial;
+using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Engine.Http2;
 using Proxy.Engine.Server;
 
 namespace Proxy.Engine.Listeners;
@@ -25,14 +27,17 @@ internal sealed class AcceptLoop
     private readonly ServerContext _server;
     private readonly ConnectionLimiter _connectionLimit;
     private readonly ConnectionSet _listenerConnections;
+    private readonly Func<IReadOnlyList<ListenerProtocol>> _protocols;
     private readonly string _endPoint;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
     private volatile bool _stopping;
     private int _stopRequested;
 
-    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit, ConnectionSet listenerConnections)
+    public AcceptLoop(Socket socket, ServerContext server, ConnectionLimiter connectionLimit, ConnectionSet listenerConnections,
+        Func<IReadOnlyList<ListenerProtocol>> protocols)
     {
+        _protocols = protocols;
         _socket = socket;
         _server = server;
         _connectionLimit = connectionLimit;
@@ -96,13 +101,39 @@ internal sealed class AcceptLoop
                 break;
             }
             client.NoDelay = true;
-            var transport = SocketConnection.Create(client, TransportOptions.Pipe, _server.ClientTransport, name: "client");
-            var connection = new Http1ClientConnection(transport, _server, secure: false);
-            _ = RunConnectionAsync(connection);
+            var transport = new SocketClientTransport(SocketConnection.Create(client, TransportOptions.Pipe, _server.ClientTransport, name: "client"));
+            _ = RunConnectionAsync(transport);
         }
     }
 
-    private async Task RunConnectionAsync(Http1ClientConnection connection)
+    private async Task RunConnectionAsync(SocketClientTransport transport)
+    {
+        try
+        {
+            IReadOnlyList<ListenerProtocol> protocols = _protocols();
+            bool http1 = protocols.Contains(ListenerProtocol.Http1), h2c = protocols.Contains(ListenerProtocol.H2c);
+            bool http2 = h2c;
+            if (http1 && h2c)
+            {
+                // Both on one port: the client preface decides, per connection.
+                bool? detected = await ProtocolDetection.IsHttp2Async(transport.Input, _server.Limits.HeaderTimeoutMs).ConfigureAwait(false);
+                if (detected is null)
+                {
+                    transport.Dispose();
+                    return;
+                }
+                http2 = detected.Value;
+            }
+            if (http2) await RunAsync(new Http2ClientConnection(transport, _server)).ConfigureAwait(false);
+            else await RunAsync(new Http1ClientConnection(transport, _server, secure: false)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connectionLimit.Leave();
+        }
+    }
+
+    private async Task RunAsync(Http1ClientConnection connection)
     {
         _listenerConnections.Add(connection);
         try
@@ -112,7 +143,19 @@ internal sealed class AcceptLoop
         finally
         {
             _listenerConnections.Remove(connection);
-            _connectionLimit.Leave();
+        }
+    }
+
+    private async Task RunAsync(Http2ClientConnection connection)
+    {
+        _listenerConnections.Add(connection);
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _listenerConnections.Remove(connection);
         }
     }
 }

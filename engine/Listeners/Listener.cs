@@ -51,7 +51,7 @@ internal sealed class Listener
             {
                 // With port 0 the first socket picks the port; the others must share that one.
                 IPEndPoint endPoint = i == 0 ? Config.Listen : new IPEndPoint(Config.Listen.Address, BoundEndPoint.Port);
-                _acceptLoops.Add(new AcceptLoop(ListenerSocket.Open(endPoint), _server, _connectionLimit, Connections));
+                _acceptLoops.Add(new AcceptLoop(ListenerSocket.Open(endPoint), _server, _connectionLimit, Connections, () => Config.Protocols));
             }
         }
         catch

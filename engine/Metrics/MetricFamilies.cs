@@ -72,6 +72,13 @@ internal sealed class MetricFamilies
         {
             if (reason != RejectReason.None) RejectedChildren[(int)reason] = Rejected.WithLabels(MetricNames.SnakeCase(reason.ToString()));
         }
+        Counter http2Defences = factory.CreateCounter("proxy_http2_defence_total",
+            "HTTP/2 defences that acted (a stream refused or reset, or a connection ended), by reason; keys in [limits.http2].", ["reason"]);
+        Http2DefenceChildren = new Counter.Child[Enum.GetValues<Http2Defence>().Length];
+        foreach (Http2Defence defence in Enum.GetValues<Http2Defence>())
+        {
+            Http2DefenceChildren[(int)defence] = http2Defences.WithLabels(MetricNames.SnakeCase(defence.ToString()));
+        }
         Counter upstreamFailures = factory.CreateCounter("proxy_upstream_failures_total",
             "Upstream exchanges that failed, by kind (connect_failure, timeout, error).", ["kind"]);
         UpstreamConnectFailures = upstreamFailures.WithLabels("connect_failure");
@@ -136,6 +143,7 @@ internal sealed class MetricFamilies
     public Gauge RequestsActive { get; }
     public Counter Rejected { get; }
     public Counter.Child?[] RejectedChildren { get; }
+    public Counter.Child[] Http2DefenceChildren { get; }
     public Counter.Child UpstreamConnectFailures { get; }
     public Counter.Child UpstreamTimeouts { get; }
     public Counter.Child UpstreamErrors { get; }

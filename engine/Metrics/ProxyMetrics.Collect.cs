@@ -5,6 +5,7 @@ namespace Proxy.Engine.Metrics;
 internal sealed partial class ProxyMetrics
 {
     private static readonly RejectReason[] RejectReasons = Enum.GetValues<RejectReason>();
+    private static readonly Http2Defence[] Http2Defences = Enum.GetValues<Http2Defence>();
 
     /// <summary>
     /// Copies what is counted elsewhere into the registry; runs before every scrape (prometheus-net's before-collect
@@ -21,6 +22,7 @@ internal sealed partial class ProxyMetrics
         {
             if (RejectReasons[i] != RejectReason.None) f.RejectedChildren[i]!.IncTo(_stats.Rejects(RejectReasons[i]));
         }
+        foreach (Http2Defence defence in Http2Defences) f.Http2DefenceChildren[(int)defence].IncTo(_stats.Http2Defences(defence));
         f.UpstreamConnectFailures.IncTo(_stats.UpstreamConnectFailures);
         f.UpstreamTimeouts.IncTo(_stats.UpstreamTimeouts);
         f.UpstreamErrors.IncTo(_stats.UpstreamErrors);

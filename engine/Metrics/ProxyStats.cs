@@ -12,6 +12,7 @@ internal sealed class ProxyStats
     private long _requests, _requestsActive;
     private readonly long[] _responsesByClass = new long[6];       // index = status / 100
     private readonly long[] _rejectsByReason = new long[Enum.GetValues<RejectReason>().Length];
+    private readonly long[] _http2Defences = new long[Enum.GetValues<Http2Defence>().Length];
     private long _upstreamConnectFailures, _upstreamTimeouts, _upstreamErrors, _staleRetries;
     private readonly long[] _mirrorsByResult = new long[Enum.GetValues<MirrorResult>().Length];
 
@@ -28,6 +29,7 @@ internal sealed class ProxyStats
 
     public long ResponsesOfClass(int statusClass) => Interlocked.Read(ref _responsesByClass[statusClass]);
     public long Rejects(RejectReason reason) => Interlocked.Read(ref _rejectsByReason[(int)reason]);
+    public long Http2Defences(Http2Defence defence) => Interlocked.Read(ref _http2Defences[(int)defence]);
 
     public void ConnectionOpened()
     {
@@ -51,6 +53,7 @@ internal sealed class ProxyStats
     }
 
     public void Rejected(RejectReason reason) => Interlocked.Increment(ref _rejectsByReason[(int)reason]);
+    public void Http2DefenceActed(Http2Defence defence) => Interlocked.Increment(ref _http2Defences[(int)defence]);
     public void UpstreamConnectFailed() => Interlocked.Increment(ref _upstreamConnectFailures);
     public void UpstreamTimedOut() => Interlocked.Increment(ref _upstreamTimeouts);
     public void UpstreamFailed() => Interlocked.Increment(ref _upstreamErrors);

@@ -100,7 +100,7 @@ public sealed class ConfigLoaderErrorTests
         AssertSingleError(LoadWithListener("""
             [limits]
             maxHeaders = 4
-            """), 2, 1, "unknown key `maxHeaders` in [limits]; did you mean `max_headers`? (expected one of: max_request_head, max_headers, max_request_body, client_header_timeout, client_idle_timeout, max_connections)");
+            """), 2, 1, "unknown key `maxHeaders` in [limits]; did you mean `max_headers`? (expected one of: max_request_head, max_headers, max_request_body, client_header_timeout, client_idle_timeout, max_connections, http2)");
     }
 
     [Fact]
@@ -230,13 +230,13 @@ public sealed class ConfigLoaderErrorTests
     public void LoadText_UnknownProtocol_SuggestsTheClosest()
     {
         AssertSingleError(Load(Listener + "\nprotocols = [\"http1\", \"http2\"]"), 4, 23,
-            "`protocols` entry \"http2\" is not one of: \"http1\"; did you mean \"http1\"?");
+            "`protocols` entry \"http2\" is not one of: \"http1\", \"h2c\"; did you mean \"http1\"?");
     }
 
     [Theory]
     [InlineData("[]", 13, "`protocols` must list at least one protocol")]
     [InlineData("[\"http1\", \"http1\"]", 23, "`protocols` lists \"http1\" twice")]
-    [InlineData("[\"h2\"]", 14, "`protocols` entry \"h2\" is not supported yet by this version; use \"http1\", or upgrade")]
+    [InlineData("[\"h2\"]", 14, "`protocols` entry \"h2\" is not supported yet by this version; use \"http1\", \"h2c\", or upgrade")]
     [InlineData("[1]", 14, "`protocols` entries must be strings, not an integer")]
     [InlineData("\"h2c\"", 13, "`protocols` must be an array, not a string")]
     public void LoadText_BadProtocolList_SaysWhatIsWrong(string protocols, int column, string message)

@@ -1,0 +1,276 @@
+#!/usr/bin/python3
+"""Frame-level HTTP/2 edge cases against the proxy, for Http2DefenceTests.
+
+Usage: h2edge.py CASE HOST PORT. Prints one line saying what the proxy did and exits 0 when that is what the case
+expects, 1 otherwise. Frames are written by hand (the defences are about what a well-behaved client library would
+refuse to send); header blocks come from Debian's python3-hpack. Every read has a deadline, so a case never hangs.
+"""
+import socket, struct, sys, time
+from hpack import Encoder
+
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
+END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
+NO_ERROR, PROTOCOL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x8, 0x7, 0xB
+
+
+def frame(kind, flags, stream, payload=b""):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
+
+
+def settings(*pairs):
+    return frame(SETTINGS, 0, 0, b"".join(struct.pack(">HI", k, v) for k, v in pairs))
+
+
+class Connection:
+    def __init__(self, host, port, *pairs):
+        self.sock = socket.create_connection((host, port), timeout=10)
+        self.buffer = b""
+        self.encoder = Encoder()
+        self.sock.sendall(PREFACE + settings(*pairs))
+
+    def send(self, data):
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            return False
+
+    def request_block(self, path="/", extra=()):
+        return self.encoder.encode([(":method", "GET"), (":scheme", "http"), (":path", path), (":authority", "test")] + list(extra))
+
+    def frames(self, seconds):
+        """Yields (type, flags, stream, payload) until the deadline or the connection closes."""
+        deadline = time.monotonic() + seconds
+        while True:
+            while len(self.buffer) >= 9:
+                length = int.from_bytes(self.buffer[:3], "big")
+                if len(self.buffer) < 9 + length:
+                    break
+                kind, flags = self.buffer[3], self.buffer[4]
+                stream = int.from_bytes(self.buffer[5:9], "big") & 0x7FFFFFFF
+                payload = self.buffer[9:9 + length]
+                self.buffer = self.buffer[9 + length:]
+                if kind == SETTINGS and not flags & ACK:
+                    self.send(frame(SETTINGS, ACK, 0))
+                yield kind, flags, stream, payload
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(65536)
+            except (socket.timeout, OSError):
+                return
+            if not chunk:
+                return
+            self.buffer += chunk
+
+    def wait_for(self, kind, seconds=10, stream=None):
+        for f in self.frames(seconds):
+            if f[0] == kind and (stream is None or f[2] == stream):
+                return f
+            if f[0] == GOAWAY and kind != GOAWAY:
+                return f
+        return None
+
+
+def code_of(f):
+    if f is None:
+        return None
+    return struct.unpack(">I", f[3][4:8] if f[0] == GOAWAY else f[3][:4])[0]
+
+
+def expect_goaway(c, wanted, seconds=10):
+    f = c.wait_for(GOAWAY, seconds)
+    code = code_of(f)
+    print(f"goaway {code}")
+    return code == wanted
+
+
+def case_ping(c):
+    c.send(frame(PING, 0, 0, b"12345678"))
+    for kind, flags, _, payload in c.frames(10):
+        if kind == PING and flags & ACK:
+            print(f"ping ack {payload.decode()}")
+            return payload == b"12345678"
+    print("no ping ack")
+    return False
+
+
+def case_rapid_reset(c):
+    # Open streams and reset each at once, far beyond the budget the test configures.
+    stream = 1
+    for _ in range(500):
+        if not c.send(frame(HEADERS, END_STREAM | END_HEADERS, stream, c.request_block()) +
+                      frame(RST_STREAM, 0, stream, struct.pack(">I", CANCEL))):
+            break
+        stream += 2
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_continuation_flood(c):
+    block = c.request_block(extra=[("x-filler", "a" * 50)])
+    c.send(frame(HEADERS, END_STREAM, 1, block[:10]))
+    rest = block[10:]
+    for _ in range(10000):
+        piece, rest = (rest[:1], rest[1:]) if rest else (b"", b"")
+        # Never END_HEADERS: the block goes on for ever, in tiny (or empty) CONTINUATION frames.
+        if not c.send(frame(CONTINUATION, 0, 1, piece)):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_hpack_bomb(c):
+    # One 4000-byte value enters the dynamic table, then 40 one-byte references decode to ~160 KB.
+    value = b"b" * 4000
+    literal = b"\x40" + bytes([5]) + b"x-big" + b"\x7f" + encode_int(len(value) - 127) + value
+    block = c.request_block() + literal + b"\xbe" * 40
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, block))
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def encode_int(n):
+    out = b""
+    while n >= 128:
+        out += bytes([(n % 128) + 128])
+        n //= 128
+    return out + bytes([n])
+
+
+def case_too_many_streams(c):
+    # The test configures max_concurrent_streams = 2 and an origin that answers /slow late: the third is refused.
+    for stream in (1, 3, 5):
+        c.send(frame(HEADERS, END_STREAM | END_HEADERS, stream, c.request_block("/slow")))
+    f = c.wait_for(RST_STREAM, 10, stream=5)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 5 {code}")
+    if code != REFUSED_STREAM:
+        return False
+    # The first two are still served.
+    ended = set()
+    for kind, flags, stream, _ in c.frames(10):
+        if kind in (HEADERS, DATA) and flags & END_STREAM:
+            ended.add(stream)
+        if ended >= {1, 3}:
+            print("streams 1 and 3 answered")
+            return True
+    print(f"answered: {sorted(ended)}")
+    return False
+
+
+def case_settings_flood(c):
+    for _ in range(2000):
+        if not c.send(settings((4, 65535))):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_ping_flood(c):
+    for i in range(2000):
+        if not c.send(frame(PING, 0, 0, struct.pack(">Q", i))):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_priority_flood(c):
+    for i in range(2000):
+        if not c.send(frame(PRIORITY, 0, 1 + 2 * i, struct.pack(">IB", 0, 15))):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_empty_data_flood(c):
+    # A POST whose body never ends, sent as empty DATA frames without END_STREAM.
+    block = c.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/slow"), (":authority", "test")])
+    c.send(frame(HEADERS, END_HEADERS, 1, block))
+    for _ in range(2000):
+        if not c.send(frame(DATA, 0, 1)):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_zero_window(c):
+    # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
+    # its body never can. The test configures zero_window_timeout = 1s.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/body")))
+    started = time.monotonic()
+    f = c.wait_for(RST_STREAM, 15, stream=1)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 1 {code} after {time.monotonic() - started:.1f}s")
+    return code == CANCEL
+
+
+def case_early_response(c):
+    # A POST whose upstream answers (404: no route matches) before the body is all sent: the response ends the
+    # stream and RST_STREAM(NO_ERROR) tells us to stop sending (RFC 9113 §8.1).
+    block = c.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/nowhere"), (":authority", "unrouted.example")])
+    c.send(frame(HEADERS, END_HEADERS, 1, block) + frame(DATA, 0, 1, b"x" * 1000))
+    status = None
+    for kind, flags, stream, payload in c.frames(10):
+        if kind == HEADERS and stream == 1:
+            status = "headers"
+        if kind == RST_STREAM and stream == 1:
+            print(f"{status} then rst_stream {code_of((kind, flags, stream, payload))}")
+            return status == "headers" and code_of((kind, flags, stream, payload)) == NO_ERROR
+    print(f"{status}, no rst_stream")
+    return False
+
+
+def case_trailers(c):
+    # A body without content-length goes upstream chunked, and trailers follow its last chunk.
+    block = c.encoder.encode([(":method", "POST"), (":scheme", "http"), (":path", "/trailers"), (":authority", "test")])
+    trailers = c.encoder.encode([("x-checksum", "abc")])
+    c.send(frame(HEADERS, END_HEADERS, 1, block) + frame(DATA, 0, 1, b"hello") + frame(HEADERS, END_STREAM | END_HEADERS, 1, trailers))
+    body = b""
+    for kind, flags, stream, payload in c.frames(10):
+        if kind == DATA and stream == 1:
+            body += payload
+            if flags & END_STREAM:
+                print(body.decode())
+                return body == b"5 chunked"
+        if kind in (RST_STREAM, GOAWAY):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))}")
+            return False
+    print(f"no end: {body!r}")
+    return False
+
+
+def case_headers_after_end_stream(c):
+    # HEADERS again on a stream the client already ended: STREAM_CLOSED for that stream, and the connection goes on.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.encoder.encode([("x-late", "1")])))
+    f = c.wait_for(RST_STREAM, 10, stream=1)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 1 {code}")
+    if code != 0x5:
+        return False
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 3, c.request_block("/")))
+    for kind, flags, stream, _ in c.frames(10):
+        if stream == 3 and kind in (HEADERS, DATA) and flags & END_STREAM:
+            print("stream 3 answered")
+            return True
+    print("stream 3 not answered")
+    return False
+
+
+CASES = {
+    "headers-after-end-stream": (case_headers_after_end_stream, ()),
+    "trailers": (case_trailers, ()),
+    "ping": (case_ping, ()),
+    "rapid-reset": (case_rapid_reset, ()),
+    "continuation-flood": (case_continuation_flood, ()),
+    "hpack-bomb": (case_hpack_bomb, ()),
+    "too-many-streams": (case_too_many_streams, ()),
+    "settings-flood": (case_settings_flood, ()),
+    "ping-flood": (case_ping_flood, ()),
+    "priority-flood": (case_priority_flood, ()),
+    "empty-data-flood": (case_empty_data_flood, ()),
+    "zero-window": (case_zero_window, ((4, 0),)),
+    "early-response": (case_early_response, ()),
+}
+
+if __name__ == "__main__":
+    name, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    case, pairs = CASES[name]
+    sys.exit(0 if case(Connection(host, port, *pairs)) else 1)

@@ -1,0 +1,201 @@
+using System.Net;
+using Proxy.EndToEnd.Tests.Infrastructure;
+using Proxy.Engine.Config;
+using Proxy.Engine.Metrics;
+
+namespace Proxy.EndToEnd.Tests;
+
+/// <summary>
+/// The HTTP/2 defences of [limits.http2], each crossed by a frame-level client (tests/EndToEnd.Tests/Http2/h2edge.py,
+/// python3-h2's hpack plus hand-written frames) against the real listener, with small limits so each case is quick.
+/// </summary>
+public sealed class Http2DefenceTests
+{
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(60);
+
+    private static readonly Http2LimitsConfig SmallLimits = new()
+    {
+        MaxConcurrentStreams = 2,
+        ResetBurst = 10,
+        ResetRate = 5,
+        ControlFrameBurst = 20,
+        ControlFrameRate = 10,
+        ZeroWindowTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    private static InProcessProxy StartProxy(TestOrigin origin, Func<ProxyConfig, ProxyConfig>? change = null)
+    {
+        ProxyConfig config = Http2Tests.H2cConfig(origin) with { Limits = new LimitsConfig { Http2 = SmallLimits } };
+        return InProcessProxy.Start(change is null ? config : change(config));
+    }
+
+    private static TestOrigin Origin() => new(r => r.Target switch
+    {
+        "/slow" => OriginResponse.Text("slow") with { Delay = TimeSpan.FromSeconds(1) },
+        "/body" => new OriginResponse { GeneratedBodyLength = 100_000 },
+        "/trailers" => OriginResponse.Text($"{r.BodyLength} {(r.BodyWasChunked ? "chunked" : "length")}"),
+        _ => OriginResponse.Text("ok"),
+    });
+
+    private static async Task<ExternalTool.Result> RunCaseAsync(string name, InProcessProxy proxy) =>
+        await ExternalTool.PythonAsync("Http2/h2edge.py", ScriptTimeout, name, "127.0.0.1", proxy.EndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static long Defences(InProcessProxy proxy, Http2Defence defence) => proxy.Server.Context.Stats.Http2Defences(defence);
+
+    [Fact]
+    public async Task Ping_IsAnswered()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("ping", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task RapidReset_GoAwayEnhanceYourCalm_WhileAnotherConnectionIsServed()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin, c => c with { Limits = new LimitsConfig { Http2 = SmallLimits with { MaxConcurrentStreams = 1000 } } });
+        using HttpClient client = Http2Tests.Http2Client(proxy);
+        Assert.Equal("ok", await client.GetStringAsync("/before"));
+
+        Task<ExternalTool.Result> attack = RunCaseAsync("rapid-reset", proxy);
+        var served = new List<string>();
+        while (!attack.IsCompleted) served.Add(await client.GetStringAsync("/during"));
+        ExternalTool.Result result = await attack;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("goaway 11", result.Stdout.Trim());
+        Assert.All(served, answer => Assert.Equal("ok", answer));
+        Assert.Equal("ok", await client.GetStringAsync("/after"));
+        Assert.Equal(1, Defences(proxy, Http2Defence.RapidReset));
+    }
+
+    [Fact]
+    public async Task ContinuationFlood_GoAwayEnhanceYourCalm()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("continuation-flood", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, Http2Defence.TooManyContinuationFrames) + Defences(proxy, Http2Defence.FieldBlockTooLarge));
+        Assert.Empty(origin.Requests);
+    }
+
+    [Fact]
+    public async Task HpackBomb_GoAwayEnhanceYourCalm()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("hpack-bomb", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, Http2Defence.HeaderListTooLarge));
+        Assert.Empty(origin.Requests);
+    }
+
+    [Fact]
+    public async Task StreamBeyondMaxConcurrentStreams_RefusedStream_OthersServed()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("too-many-streams", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, Http2Defence.TooManyStreams));
+        Assert.Equal(2, origin.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SettingsFlood_GoAwayEnhanceYourCalm()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("settings-flood", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, Http2Defence.SettingsFlood));
+    }
+
+    [Theory]
+    [InlineData("ping-flood", nameof(Http2Defence.PingFlood))]
+    [InlineData("priority-flood", nameof(Http2Defence.PriorityFlood))]
+    [InlineData("empty-data-flood", nameof(Http2Defence.EmptyDataFlood))]
+    public async Task ControlFrameFlood_GoAwayEnhanceYourCalm(string name, string reason)
+    {
+        Http2Defence defence = Enum.Parse<Http2Defence>(reason);
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync(name, proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, defence));
+    }
+
+    [Fact]
+    public async Task ZeroWindowStall_StreamResetAfterTimeout()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("zero-window", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, Defences(proxy, Http2Defence.ZeroWindowStall));
+    }
+
+    [Fact]
+    public async Task ResponseBeforeUploadEnds_RstStreamNoError()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin, c => c with { Routes = [new RouteConfig { Name = "only", Cluster = "backend", Hosts = ["only.example"] }] });
+
+        ExternalTool.Result result = await RunCaseAsync("early-response", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task RequestTrailers_ForwardedAfterTheLastChunk()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("trailers", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task HeadersAfterEndStream_StreamClosed_ConnectionGoesOn()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("headers-after-end-stream", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Metrics_ExportDefencesByReason()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+        await RunCaseAsync("settings-flood", proxy);
+        using var admin = new HttpClient { BaseAddress = proxy.AdminUri };
+
+        string metrics = await admin.GetStringAsync("/metrics");
+
+        Assert.Contains("proxy_http2_defence_total{reason=\"settings_flood\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("proxy_http2_defence_total{reason=\"rapid_reset\"} 0", metrics, StringComparison.Ordinal);
+    }
+}
