@@ -55,7 +55,7 @@ internal sealed class MethodTable
     /// <summary>The bit of a request's method: <paramref name="known"/> when the parser recognised it, else the token's; 1 when no route names it.</summary>
     public ulong BitOf(ReadOnlySpan<byte> token, KnownMethod known)
     {
-        if (known == KnownMethod.Other) known = Recognise(token);
+        if (known == KnownMethod.Other) known = KnownMethods.Recognise(token);
         if (known != KnownMethod.Other) return Bit(known);
         for (int i = 0; i < _extensions.Length; i++)
         {
@@ -87,18 +87,4 @@ internal sealed class MethodTable
     }
 
     private static ulong Bit(KnownMethod method) => 1UL << (int)method;
-
-    private static KnownMethod Recognise(ReadOnlySpan<byte> token) => token.Length switch
-    {
-        3 when token.SequenceEqual("GET"u8) => KnownMethod.Get,
-        3 when token.SequenceEqual("PUT"u8) => KnownMethod.Put,
-        4 when token.SequenceEqual("POST"u8) => KnownMethod.Post,
-        4 when token.SequenceEqual("HEAD"u8) => KnownMethod.Head,
-        5 when token.SequenceEqual("PATCH"u8) => KnownMethod.Patch,
-        5 when token.SequenceEqual("TRACE"u8) => KnownMethod.Trace,
-        6 when token.SequenceEqual("DELETE"u8) => KnownMethod.Delete,
-        7 when token.SequenceEqual("OPTIONS"u8) => KnownMethod.Options,
-        7 when token.SequenceEqual("CONNECT"u8) => KnownMethod.Connect,
-        _ => KnownMethod.Other,
-    };
 }

@@ -1,7 +1,7 @@
 namespace Proxy.Protocols.Http1;
 
 /// <summary>Recognises the methods of <see cref="KnownMethod"/>. Methods are case-sensitive (RFC 9110 §9.1): "get" is not GET.</summary>
-internal static class KnownMethods
+public static class KnownMethods
 {
     /// <summary>The method <paramref name="token"/> spells exactly, or <see cref="KnownMethod.Other"/>.</summary>
     public static KnownMethod Recognise(ReadOnlySpan<byte> token) => token.Length switch

@@ -26,7 +26,7 @@ public sealed class ClientLimitTests
 
         // The first 600 bytes are under the limit and go upstream; the next 600 cross it.
         await raw.SendAsync("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + new string('a', 600) + "\r\n");
-        await WaitUntil(() => origin.Connections == 1);
+        await Wait.Until(() => origin.Connections == 1);
         await raw.SendAsync("258\r\n" + new string('b', 600) + "\r\n0\r\n\r\n");
         RawResponse response = await raw.ReadResponseAsync().WaitAsync(Patience);
 
@@ -139,16 +139,6 @@ public sealed class ClientLimitTests
         Assert.True(await plain.IsClosedByServerAsync(Patience));
         Assert.Equal("keep-alive", open.Header("Connection"));
         Assert.False(await kept.IsClosedByServerAsync(TimeSpan.FromMilliseconds(300)));
-    }
-
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Patience) throw new TimeoutException("condition never became true");
-            await Task.Delay(10);
-        }
     }
 
     internal static string Text(byte[] bytes) => Encoding.Latin1.GetString(bytes);

@@ -24,7 +24,7 @@ public sealed class DrainTests
         await using var proxy = TomlProxy.Start("", "", drained.Address, other.Address);
         using var admin = new AdminApi(proxy.Proxy);
         await using var load = new Load(proxy, clients: 8);
-        await WaitUntil(() => drained.Requests.Count >= 50 && other.Requests.Count >= 50);
+        await Wait.Until(() => drained.Requests.Count >= 50 && other.Requests.Count >= 50);
 
         JsonElement answer = await admin.DrainAsync("backend", drained.Address);
         int atAnswer = drained.Requests.Count;
@@ -32,7 +32,7 @@ public sealed class DrainTests
         await admin.WaitForClusterAsync("backend", c => Destination(c, drained.Address).GetProperty("requests_in_flight").GetInt32() == 0);
         int settled = drained.Requests.Count;
         int otherBefore = other.Requests.Count;
-        await WaitUntil(() => other.Requests.Count >= otherBefore + 300);
+        await Wait.Until(() => other.Requests.Count >= otherBefore + 300);
 
         Assert.True(answer.GetProperty("drained").GetBoolean());
         Assert.True(answer.GetProperty("changed").GetBoolean());
@@ -46,7 +46,7 @@ public sealed class DrainTests
 
         await admin.DrainAsync("backend", drained.Address, drained: false);
         int afterUndrain = drained.Requests.Count;
-        await WaitUntil(() => drained.Requests.Count >= afterUndrain + 50);
+        await Wait.Until(() => drained.Requests.Count >= afterUndrain + 50);
         string[] failures = await load.StopAsync();
 
         Assert.Empty(failures);
@@ -227,16 +227,6 @@ public sealed class DrainTests
 
     private static JsonElement Destination(JsonElement cluster, string address) =>
         cluster.GetProperty("destinations").EnumerateArray().Single(d => d.GetProperty("address").GetString() == address);
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(10);
-        }
-    }
 
     /// <summary>Clients sending GET requests through the proxy back to back until stopped; every failure is kept.</summary>
     private sealed class Load : IAsyncDisposable

@@ -142,14 +142,14 @@ public sealed class RetryAndHealthTests
             attempts = 0
             """, steady.Address, flaky.Address);
         using HttpClient client = proxy.CreateClient();
-        await WaitUntil(() => flaky.Requests.Any(r => r.Target == "/healthz"));
+        await Wait.Until(() => flaky.Requests.Any(r => r.Target == "/healthz"));
 
         await flaky.DisposeAsync();
         await Task.Delay(600);    // a few probe intervals: one failed probe takes it out
         for (int i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work")).StatusCode);
 
         await using var revived = new TestOrigin(port: flakyPort);
-        await WaitUntil(() => revived.Requests.Count(r => r.Target == "/healthz") >= 2);
+        await Wait.Until(() => revived.Requests.Count(r => r.Target == "/healthz") >= 2);
         await Task.Delay(200);
         for (int i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work")).StatusCode);
 
@@ -262,13 +262,5 @@ public sealed class RetryAndHealthTests
         // Without a budget, every request would be tried three times (150). 20% of 50 in flight allows 10 retries at
         // once, and fewer as requests finish.
         Assert.InRange(reached, Requests + 1, (int)(Requests * 1.2) + 5);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(20))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 10 s");
-        }
     }
 }

@@ -243,7 +243,7 @@ public sealed class RouteActionTests
             using HttpResponseMessage response = await client.PostAsync($"/orders/{i}", body);
             Assert.Equal("main", await response.Content.ReadAsStringAsync());
         }
-        await WaitUntil(() => shadow.Requests.Count == 20);
+        await Wait.Until(() => shadow.Requests.Count == 20);
 
         Assert.Equal(20, main.Requests.Count);
         Assert.Equal(
@@ -302,12 +302,4 @@ public sealed class RouteActionTests
         """;
 
     private static string Dest(TestOrigin origin) => $"{{ address = \"{origin.Address}\" }}";
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(20))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 10 s");
-        }
-    }
 }

@@ -27,7 +27,7 @@ public sealed class ConfigLoaderTests
         ListenerConfig listener = Assert.Single(config.Listeners);
         Assert.Equal("web", listener.Name);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 8080), listener.Listen);
-        Assert.Equal([ListenerProtocol.Http1], listener.Protocols);
+        Assert.Equal([ListenerProtocol.Http1, ListenerProtocol.H2c], listener.Protocols);
 
         RouteConfig route = Assert.Single(config.Routes);
         Assert.Equal("api-v1", route.Name);
