@@ -10,7 +10,8 @@ namespace Proxy.Engine.Config;
 /// error at once with file:line:column; never throws for bad input.
 /// </summary>
 /// <remarks>
-/// The steps: Tomlyn parses to a syntax tree; syntax errors end the load there, since past one the tree is
+/// The steps: TOML is read into a small table tree (quickly by <see cref="TomlTokenReader"/> when it is sure of
+/// the file; else Tomlyn parses to a syntax tree); syntax errors end the load there, since past one the tree is
 /// a guess and checking a guess would report errors the operator did not make. TOML-level errors (a key or
 /// table defined twice) are reported and checking goes on, because the tree is still sound. Then the tree is
 /// reshaped by TOML's rules (<see cref="TomlTreeBuilder"/>), read table by table against
@@ -47,8 +48,16 @@ public static class ConfigLoader
     private static ConfigLoadResult Load(string mainFile, string mainText, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        // The quick reader first (a large reload's time is mostly TOML parsing). Whenever it is unsure or anything
+        // at all is wrong, everything is read again the thorough way, so errors always come from one reader.
+        ConfigLoadResult quick = Load(mainFile, mainText, environment, thorough: false);
+        return quick.Succeeded ? quick : Load(mainFile, mainText, environment, thorough: true);
+    }
+
+    private static ConfigLoadResult Load(string mainFile, string mainText, Func<string, string?> environment, bool thorough)
+    {
         var errors = new ConfigErrors(mainFile);
-        var files = new ConfigFileSet(errors);
+        var files = new ConfigFileSet(errors, thorough);
         if (!files.Add(mainFile, mainText)) return new ConfigLoadResult(null, errors.InFileOrder());
 
         var context = new ReadContext(errors, environment);

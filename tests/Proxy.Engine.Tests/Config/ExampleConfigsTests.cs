@@ -8,7 +8,7 @@ public sealed class ExampleConfigsTests
     [Fact]
     public void LoadText_SupportedKeysExample_LoadsWithItsTokenFromTheEnvironment()
     {
-        string path = Path.Combine(RepositoryRoot(), "configs", "examples", "supported-keys.toml");
+        string path = Path.Combine(RepositoryFiles.Root(), "configs", "examples", "supported-keys.toml");
 
         ConfigLoadResult result = ConfigLoader.LoadText(File.ReadAllText(path), path, name => name == "PROXY_ADMIN_TOKEN" ? "t0ken" : null);
 
@@ -17,15 +17,5 @@ public sealed class ExampleConfigsTests
         Assert.Equal(["api", "web"], config.Clusters.Select(cluster => cluster.Name));
         Assert.Equal(1024, config.Clusters[0].Pool.MaxConnections);
         Assert.Equal(new PoolConfig(), config.Clusters[1].Pool);
-    }
-
-    // Tests run from bin/<configuration>/<framework>/; the repository is the first folder above holding Proxy.sln.
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Proxy.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Proxy.sln above {AppContext.BaseDirectory}");
     }
 }
