@@ -1,5 +1,6 @@
 using System.Net;
 using Proxy.EndToEnd.Tests.Infrastructure;
+using Proxy.Engine.Routing;
 
 namespace Proxy.EndToEnd.Tests;
 
@@ -232,7 +233,9 @@ public sealed class RetryAndHealthTests
 
         Assert.Equal(0, failed);
         Assert.True(reachedDoomed > 0 && sent > reachedDoomed * 2, $"sent {sent}, doomed reached {reachedDoomed}");
-        // Ejected: from now on no request pays a connect failure for it.
+        // Ejected by passive health (not merely avoided), and from now on no request pays a connect failure for it.
+        Cluster cluster = proxy.Proxy.Server.Context.Routing.Current.Clusters.Values.Single();
+        Assert.Equal([false, true], cluster.Runtime.Health.Current.Destinations.Select(d => d.IsEjected));
         long failuresAfterLoad = proxy.Proxy.Server.Context.Stats.UpstreamConnectFailures;
         Assert.True(failuresAfterLoad >= 1);
         using HttpClient after = proxy.CreateClient();
