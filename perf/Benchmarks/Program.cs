@@ -28,7 +28,8 @@ if (args.Length > 0 && args[0] == "time-config")
 {
     // Where a large reload's time goes, stage by stage (the BenchmarkDotNet suite ConfigReloadBenchmarks measures the whole).
     string text = Proxy.Benchmarks.Config.ConfigReloadBenchmarks.Generate(10_000, clusters: 100);
-    for (int round = 0; round < 8; round++)
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8;
+    for (int round = 0; round < rounds; round++)
     {
         Console.WriteLine(Proxy.Engine.Config.ConfigLoadStages.Time(text, "bench.toml"));
     }

@@ -19,6 +19,9 @@ internal sealed class TomlTable(SourcePosition position) : TomlValue(position)
     /// <summary>Where a <c>[header]</c> explicitly defines this table, if one does (not for implicit or inline tables).</summary>
     public SourcePosition? HeaderPosition { get; set; }
 
+    /// <summary>Set by the <see cref="TomlTokenReader"/> that made the table; default for tables of <see cref="TomlTreeBuilder"/>.</summary>
+    public TomlTokenReader.TableMark Mark { get; set; }
+
     public void Add(TomlEntry entry)
     {
         _entries.Add(entry);

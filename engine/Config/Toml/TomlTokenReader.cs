@@ -22,8 +22,8 @@ namespace Proxy.Engine.Config.Toml;
 /// </remarks>
 internal sealed class TomlTokenReader
 {
-    // How each table read from this file came to be, which decides what may still be added to it.
-    private enum Origin
+    /// <summary>How a table read by a reader came to be, which decides what may still be added to it.</summary>
+    internal enum Origin
     {
         Header,         // [a], an element of [[a]], or the document itself
         Implicit,       // a step of a longer header ([a] made by [a.b]): a later [a] may still define it
@@ -31,19 +31,28 @@ internal sealed class TomlTokenReader
         Inline,         // { ... }: closed once written
     }
 
+    /// <summary>
+    /// What a reader records on each table it makes (<see cref="TomlTable.Mark"/>): a table is only extended by the
+    /// reader of its own file, never by one of another file.
+    /// </summary>
+    internal readonly record struct TableMark(TomlTokenReader Reader, Origin Origin, TomlTable? Section);
+
+    private readonly string _text;
     private readonly TomlLexer _lexer;
     private readonly string _file;
     private readonly TomlTable _root;
-    // Tables of this file only: one of another file (an include's root, a table it wrote) is never extended here.
-    private readonly Dictionary<TomlTable, (Origin Origin, TomlTable? Section)> _tables = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(string Name, SourcePosition Position)> _path = [];      // the key path being read
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _keys =
+        new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();    // each key text once
     private TomlToken _token;
 
     private TomlTokenReader(string text, string file, TomlTable root)
     {
+        _text = text;
         _lexer = TomlLexer.Create(text, new TomlLexerOptions { DecodeScalars = true }, file);
         _file = file;
         _root = root;
-        _tables[root] = (Origin.Header, null);
+        Mark(root, Origin.Header);
     }
 
     /// <summary>
@@ -86,17 +95,17 @@ internal sealed class TomlTokenReader
         bool isArray = _token.Kind == TokenKind.OpenBracketDouble;
         SourcePosition headerPosition = Position(_token);
         Next(TomlLexerMode.Key);
-        if (!TryReadKeyPath(out List<(string Name, SourcePosition Position)>? path)) return false;
+        if (!TryReadKeyPath()) return false;
         if (_token.Kind != (isArray ? TokenKind.CloseBracketDouble : TokenKind.CloseBracket)) return false;
         Next(TomlLexerMode.Key);
 
         TomlTable? parent = _root;
-        for (int i = 0; i < path.Count - 1 && parent is not null; i++)
+        for (int i = 0; i < _path.Count - 1 && parent is not null; i++)
         {
-            parent = StepIntoForHeader(parent, path[i].Name, path[i].Position);
+            parent = StepIntoForHeader(parent, _path[i].Name, _path[i].Position);
         }
         if (parent is null) return false;
-        (string name, SourcePosition namePosition) = path[^1];
+        (string name, SourcePosition namePosition) = _path[^1];
         opened = isArray ? AppendTableToArray(parent, name, namePosition, headerPosition) : DefineTable(parent, name, namePosition, headerPosition);
         return opened is not null;
     }
@@ -128,7 +137,7 @@ internal sealed class TomlTokenReader
         }
         var element = new TomlTable(headerPosition);
         array.Items.Add(element);
-        _tables[element] = (Origin.Header, null);
+        Mark(element, Origin.Header);
         return element;
     }
 
@@ -139,31 +148,33 @@ internal sealed class TomlTokenReader
             // Only a table a longer header made may still get its own header, once.
             if (entry.Value is not TomlTable table || OriginOf(table) != Origin.Implicit || table.HeaderPosition is not null) return null;
             table.HeaderPosition = headerPosition;
-            _tables[table] = (Origin.Header, null);
+            Mark(table, Origin.Header);
             return table;
         }
         var defined = new TomlTable(headerPosition) { HeaderPosition = headerPosition };
         parent.Add(new TomlEntry(name, namePosition, defined));
-        _tables[defined] = (Origin.Header, null);
+        Mark(defined, Origin.Header);
         return defined;
     }
 
     // key = value, in a header's table, the document, or an inline table. Leaves the token after the value current.
     private bool TryReadKeyValue(TomlTable section, bool atRoot)
     {
-        if (!TryReadKeyPath(out List<(string Name, SourcePosition Position)>? path) || _token.Kind != TokenKind.Equal) return false;
+        if (!TryReadKeyPath() || _token.Kind != TokenKind.Equal) return false;
 
         TomlTable? parent = section;
-        for (int i = 0; i < path.Count - 1 && parent is not null; i++)
+        for (int i = 0; i < _path.Count - 1 && parent is not null; i++)
         {
-            parent = StepIntoForDottedKey(parent, section, path[i].Name, path[i].Position);
+            parent = StepIntoForDottedKey(parent, section, _path[i].Name, _path[i].Position);
         }
         if (parent is null) return false;
-        (string name, SourcePosition position) = path[^1];
+        // The path is read again by the keys of an inline table value: take what is needed of it before the value.
+        (string name, SourcePosition position) = _path[^1];
+        bool singleKey = _path.Count == 1;
         if (parent.TryGet(name, out TomlEntry? earlier))
         {
             // Every file may have its own `include`; any other key set twice is for the thorough reader to report.
-            bool ownPerFile = atRoot && path.Count == 1 && name == ConfigIncludes.Key && earlier.KeyPosition.File != _file;
+            bool ownPerFile = atRoot && singleKey && name == ConfigIncludes.Key && earlier.KeyPosition.File != _file;
             if (!ownPerFile) return false;
         }
 
@@ -178,35 +189,37 @@ internal sealed class TomlTokenReader
     private TomlTable? StepIntoForDottedKey(TomlTable parent, TomlTable section, string name, SourcePosition position)
     {
         if (!parent.TryGet(name, out TomlEntry? entry)) return Create(parent, name, position, Origin.Dotted, section);
-        return entry.Value is TomlTable table && _tables.TryGetValue(table, out var known) && known == (Origin.Dotted, section) ? table : null;
+        return entry.Value is TomlTable table && table.Mark == new TableMark(this, Origin.Dotted, section) ? table : null;
     }
 
     private TomlTable Create(TomlTable parent, string name, SourcePosition position, Origin origin, TomlTable? section)
     {
         var created = new TomlTable(position);
         parent.Add(new TomlEntry(name, position, created));
-        _tables[created] = (origin, section);
+        Mark(created, origin, section);
         return created;
     }
 
     // Null for a table of another file.
-    private Origin? OriginOf(TomlTable table) => _tables.TryGetValue(table, out var known) ? known.Origin : null;
+    private Origin? OriginOf(TomlTable table) => table.Mark.Reader == this ? table.Mark.Origin : null;
+
+    private void Mark(TomlTable table, Origin origin, TomlTable? section = null) => table.Mark = new TableMark(this, origin, section);
 
     // One or more keys joined by dots; leaves the token after the last key current.
-    private bool TryReadKeyPath([NotNullWhen(true)] out List<(string Name, SourcePosition Position)>? path)
+    private bool TryReadKeyPath()
     {
-        path = [];
+        _path.Clear();
         while (true)
         {
             SkipWhitespace(TomlLexerMode.Key);
             string? key = _token.Kind switch
             {
-                TokenKind.BasicKey => _lexer.GetText(in _token),
+                TokenKind.BasicKey => KeyText(),
                 TokenKind.String or TokenKind.StringLiteral => _token.StringValue,
                 _ => null,
             };
             if (key is null) return false;
-            path.Add((key, Position(_token)));
+            _path.Add((key, Position(_token)));
             Next(TomlLexerMode.Key);
             SkipWhitespace(TomlLexerMode.Key);
             if (_token.Kind != TokenKind.Dot) return true;
@@ -267,7 +280,7 @@ internal sealed class TomlTokenReader
     private TomlTable? ReadInlineTable(SourcePosition position)
     {
         var table = new TomlTable(position);
-        _tables[table] = (Origin.Inline, null);
+        Mark(table, Origin.Inline);
         Next(TomlLexerMode.Key);
         SkipWhitespace(TomlLexerMode.Key);
         if (_token.Kind == TokenKind.CloseBrace) return table;
@@ -283,6 +296,16 @@ internal sealed class TomlTokenReader
     }
 
     // After a header or a key-value only a comment may follow on its line. Leaves the new line (or the end) current.
+    // A bare key's text; a large file repeats a few keys thousands of times, so each is made into a string once.
+    private string KeyText()
+    {
+        ReadOnlySpan<char> text = _text.AsSpan(_token.Start.Offset, _token.End.Offset - _token.Start.Offset + 1);
+        if (_keys.TryGetValue(text, out string? known)) return known;
+        string key = text.ToString();
+        _keys[key] = key;
+        return key;
+    }
+
     private bool AtEndOfLine()
     {
         SkipWhitespace(TomlLexerMode.Key);
