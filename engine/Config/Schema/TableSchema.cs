@@ -15,6 +15,7 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
     private readonly Dictionary<string, KeyRule<T>> _rules = new(StringComparer.Ordinal);
     private readonly List<string> _supportedNames = [];
     private readonly List<Action<T, ReadContext>> _checks = [];
+    private readonly List<string> _requiredNames = [];
 
     public string Where { get; } = where;
 
@@ -22,6 +23,7 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
     {
         _rules.Add(name, new KeyRule<T>(name, read, required));
         _supportedNames.Add(name);
+        if (required) _requiredNames.Add(name);
         return this;
     }
 
@@ -45,7 +47,6 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
     public T Read(TomlTable table, ReadContext context)
     {
         T record = create();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (TomlEntry entry in table.Entries)
         {
             if (!_rules.TryGetValue(entry.Key, out KeyRule<T>? rule))
@@ -58,15 +59,15 @@ internal sealed class TableSchema<T>(string where, Func<T> create)
             }
             else
             {
-                seen.Add(entry.Key);
                 record = rule.Read(record, entry.Value, context);
             }
         }
-        foreach (KeyRule<T> rule in _rules.Values)
+        // Read for every table of a large configuration (10,000 routes): only the few required keys are looked up.
+        foreach (string required in _requiredNames)
         {
-            if (rule.Required && !seen.Contains(rule.Name))
+            if (!table.TryGet(required, out _))
             {
-                context.Errors.Add(table.Position, $"`{rule.Name}` is required {Where}");
+                context.Errors.Add(table.Position, $"`{required}` is required {Where}");
             }
         }
         context.RememberSource(record, table);
