@@ -34,6 +34,11 @@ public sealed class Http2DefenceTests
         "/slow" => OriginResponse.Text("slow") with { Delay = TimeSpan.FromSeconds(1) },
         "/body" => new OriginResponse { GeneratedBodyLength = 100_000 },
         "/trailers" => OriginResponse.Text($"{r.BodyLength} {(r.BodyWasChunked ? "chunked" : "length")}"),
+        "/response-trailers" => OriginResponse.Text("checked body") with
+        {
+            Framing = OriginFraming.Chunked,
+            Trailers = [new("X-Checksum", "abc"), new("Grpc-Status", "0"), new("Transfer-Encoding", "chunked"), new("Content-Length", "12"), new("Host", "elsewhere"), new("Keep-Alive", "timeout=5")],
+        },
         _ => OriginResponse.Text("ok"),
     });
 
@@ -170,6 +175,17 @@ public sealed class Http2DefenceTests
         await using InProcessProxy proxy = StartProxy(origin);
 
         ExternalTool.Result result = await RunCaseAsync("trailers", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task ResponseTrailers_LastHeadersWithEndStream_AfterData_ForbiddenFieldsDropped()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("response-trailers", proxy);
 
         Assert.True(result.ExitCode == 0, result.ToString());
     }

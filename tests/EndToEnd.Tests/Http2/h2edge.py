@@ -6,7 +6,7 @@ expects, 1 otherwise. Frames are written by hand (the defences are about what a 
 refuse to send); header blocks come from Debian's python3-hpack. Every read has a deadline, so a case never hangs.
 """
 import socket, struct, sys, time
-from hpack import Encoder
+from hpack import Decoder, Encoder
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
@@ -236,6 +236,36 @@ def case_trailers(c):
     return False
 
 
+def case_response_trailers(c):
+    # The origin answers chunked with trailer fields: they must come as a last HEADERS with END_STREAM after DATA
+    # frames none of which ends the stream (RFC 9113 §8.1), without the fields that cannot be trailers.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/response-trailers")))
+    decoder = Decoder()
+    head, body, data_ended, trailers = None, b"", False, None
+    for kind, flags, stream, payload in c.frames(10):
+        if kind in (RST_STREAM, GOAWAY):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))}")
+            return False
+        if stream != 1:
+            continue
+        if kind == HEADERS and head is None:
+            head = decoder.decode(payload)
+        elif kind == DATA:
+            body += payload
+            data_ended = data_ended or bool(flags & END_STREAM)
+        elif kind == HEADERS:
+            trailers = decoder.decode(payload)
+            fields = ", ".join(f"{n}={v}" for n, v in trailers)
+            print(f"body {body.decode()!r} data_end_stream={data_ended} trailers_end_stream={bool(flags & END_STREAM)} {fields}")
+            return (not data_ended and flags & END_STREAM and flags & END_HEADERS and body == b"checked body"
+                    and sorted(trailers) == [("grpc-status", "0"), ("x-checksum", "abc")])
+        if data_ended:
+            print(f"body {body.decode()!r} ended by DATA, no trailers")
+            return False
+    print(f"no trailers: head {head} body {body!r}")
+    return False
+
+
 def case_headers_after_end_stream(c):
     # HEADERS again on a stream the client already ended: STREAM_CLOSED for that stream, and the connection goes on.
     c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
@@ -257,6 +287,7 @@ def case_headers_after_end_stream(c):
 CASES = {
     "headers-after-end-stream": (case_headers_after_end_stream, ()),
     "trailers": (case_trailers, ()),
+    "response-trailers": (case_response_trailers, ()),
     "ping": (case_ping, ()),
     "rapid-reset": (case_rapid_reset, ()),
     "continuation-flood": (case_continuation_flood, ()),
