@@ -275,6 +275,7 @@ internal sealed partial class Http2ClientConnection
                     data = data.Slice(allowed);
                     bool last = data.IsEmpty && endStream;
                     FrameWriter.WriteData(_output, stream.Id, in frame, last, _peer.MaxFrameSize);
+                    _windowUpdates.OnDataFramesSent((int)((allowed + (long)_peer.MaxFrameSize - 1) / _peer.MaxFrameSize));
                     if (last) OnResponseEndedLocked(stream);
                     RequestFlushLocked();
                     if (UnflushedLocked > MaxUnflushedBytes) waitForSocket = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;

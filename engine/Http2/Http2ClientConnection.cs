@@ -35,8 +35,9 @@ namespace Proxy.Engine.Http2;
 /// </para>
 /// <para>
 /// <b>Defences</b> (<c>[limits.http2]</c>, counted in <c>proxy_http2_defence_total</c>): streams beyond
-/// max_concurrent_streams are refused (REFUSED_STREAM); rapid reset and SETTINGS, PING, PRIORITY and empty DATA
-/// floods end the connection with GOAWAY ENHANCE_YOUR_CALM (<see cref="FloodBudget"/>); field blocks are bounded in
+/// max_concurrent_streams are refused (REFUSED_STREAM); rapid reset and SETTINGS, PING, PRIORITY, empty DATA and
+/// WINDOW_UPDATE floods end the connection with GOAWAY ENHANCE_YOUR_CALM (<see cref="FloodBudget"/>,
+/// <see cref="WindowUpdateBudget"/>); field blocks are bounded in
 /// encoded bytes and CONTINUATION frames (<see cref="FieldBlockTracker"/>) and in decoded size (<see cref="HpackDecoder"/>);
 /// a response stalled on a zero send window past zero_window_timeout is reset, or the connection closed when the
 /// connection window is the one at zero.
@@ -61,6 +62,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
     private readonly RequestTranslator _translator = new();
     private FieldBlockTracker _blocks;
     private FloodBudget _resets, _settingsFrames, _pings, _priorities, _emptyData;
+    private WindowUpdateBudget _windowUpdates;   // guarded by _sync: response pumps earn it, the read loop spends it
     private ReceiveWindow _connectionReceive;
     private Http2Settings _peer = Http2Settings.Default;
     private int _lastClientStreamId;
@@ -88,6 +90,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         _pings = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _priorities = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _emptyData = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
+        _windowUpdates = new WindowUpdateBudget(_limits.WindowUpdatesPerDataFrame, _limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _connectionReceive = new ReceiveWindow(Http2Settings.DefaultInitialWindowSize,
             Math.Max(Http2Settings.DefaultInitialWindowSize, _limits.ConnectionWindow));
         _output = transport.Output;
@@ -292,6 +295,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
             Http2RejectReason.PingFlood => Http2Defence.PingFlood,
             Http2RejectReason.PriorityFlood => Http2Defence.PriorityFlood,
             Http2RejectReason.EmptyDataFlood => Http2Defence.EmptyDataFlood,
+            Http2RejectReason.WindowUpdateFlood => Http2Defence.WindowUpdateFlood,
             _ => null,
         };
         if (defence is { } acted) _server.Stats.Http2DefenceActed(acted);

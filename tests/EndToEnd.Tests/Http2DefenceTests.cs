@@ -133,6 +133,7 @@ public sealed class Http2DefenceTests
     [InlineData("ping-flood", nameof(Http2Defence.PingFlood))]
     [InlineData("priority-flood", nameof(Http2Defence.PriorityFlood))]
     [InlineData("empty-data-flood", nameof(Http2Defence.EmptyDataFlood))]
+    [InlineData("window-update-flood", nameof(Http2Defence.WindowUpdateFlood))]
     public async Task ControlFrameFlood_GoAwayEnhanceYourCalm(string name, string reason)
     {
         Http2Defence defence = Enum.Parse<Http2Defence>(reason);
@@ -143,6 +144,18 @@ public sealed class Http2DefenceTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(1, Defences(proxy, defence));
+    }
+
+    [Fact]
+    public async Task WindowUpdatesAnsweringData_ManyBeyondTheBurst_AreNoFlood()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync("window-update-per-data-frame", proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(0, Defences(proxy, Http2Defence.WindowUpdateFlood));
     }
 
     [Fact]

@@ -190,6 +190,42 @@ def case_empty_data_flood(c):
     return expect_goaway(c, ENHANCE_YOUR_CALM)
 
 
+def window_update(stream, increment):
+    return frame(WINDOW_UPDATE, 0, stream, struct.pack(">I", increment))
+
+
+def case_window_update_flood(c):
+    # Tiny increments on the connection and on a stream whose response has not started (/slow): no DATA was sent
+    # that they could answer, so only the burst and rate of the test's limits allow them.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    for _ in range(2000):
+        if not c.send(window_update(1, 1) + window_update(0, 1)):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_window_update_per_data_frame(c):
+    # A well-behaved client with a small stream window (1 KiB, from the preface's SETTINGS) that gives the credit of
+    # every DATA frame back at once, on the stream and on the connection: about 200 WINDOW_UPDATEs for a 100 KB body,
+    # ten times the test's burst. They answer DATA, so they are no flood.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/body")))
+    received, updates = 0, 0
+    for kind, flags, stream, payload in c.frames(20):
+        if kind in (GOAWAY, RST_STREAM):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))} after {received} bytes, {updates} updates")
+            return False
+        if kind == DATA and stream == 1:
+            received += len(payload)
+            if payload and not flags & END_STREAM:
+                c.send(window_update(1, len(payload)) + window_update(0, len(payload)))
+                updates += 2
+            if flags & END_STREAM:
+                print(f"body {received} bytes, {updates} window updates")
+                return received == 100_000 and updates > 150
+    print(f"no end after {received} bytes, {updates} updates")
+    return False
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -297,6 +333,8 @@ CASES = {
     "ping-flood": (case_ping_flood, ()),
     "priority-flood": (case_priority_flood, ()),
     "empty-data-flood": (case_empty_data_flood, ()),
+    "window-update-flood": (case_window_update_flood, ()),
+    "window-update-per-data-frame": (case_window_update_per_data_frame, ((4, 1024),)),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
