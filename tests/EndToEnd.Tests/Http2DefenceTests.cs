@@ -158,6 +158,20 @@ public sealed class Http2DefenceTests
         Assert.Equal(0, Defences(proxy, Http2Defence.WindowUpdateFlood));
     }
 
+    [Theory]
+    [InlineData("window-overflow-stream")]
+    [InlineData("window-overflow-connection")]
+    public async Task WindowUpdateOverflow_FlowControlError(string name)
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+
+        ExternalTool.Result result = await RunCaseAsync(name, proxy);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(0, Defences(proxy, Http2Defence.WindowUpdateFlood));
+    }
+
     [Fact]
     public async Task ZeroWindowStall_StreamResetAfterTimeout()
     {

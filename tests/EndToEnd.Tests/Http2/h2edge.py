@@ -11,7 +11,8 @@ from hpack import Decoder, Encoder
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
 END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
-NO_ERROR, PROTOCOL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x8, 0x7, 0xB
+NO_ERROR, PROTOCOL_ERROR, FLOW_CONTROL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x3, 0x8, 0x7, 0xB
+MAX_WINDOW = 2**31 - 1
 
 
 def frame(kind, flags, stream, payload=b""):
@@ -226,6 +227,30 @@ def case_window_update_per_data_frame(c):
     return False
 
 
+def case_window_overflow_stream(c):
+    # RFC 9113 §6.9.1: a stream window pushed above 2^31-1 is a stream error (FLOW_CONTROL_ERROR); the connection goes on.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    c.send(window_update(1, MAX_WINDOW))
+    f = c.wait_for(RST_STREAM, 10, stream=1)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 1 {code}")
+    if code != FLOW_CONTROL_ERROR:
+        return False
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 3, c.request_block("/")))
+    for kind, flags, stream, _ in c.frames(10):
+        if stream == 3 and kind in (HEADERS, DATA) and flags & END_STREAM:
+            print("stream 3 answered")
+            return True
+    print("stream 3 not answered")
+    return False
+
+
+def case_window_overflow_connection(c):
+    # The connection window starts at 65535: one more increment of 2^31-1 overflows it, a connection error.
+    c.send(window_update(0, MAX_WINDOW))
+    return expect_goaway(c, FLOW_CONTROL_ERROR)
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -335,6 +360,8 @@ CASES = {
     "empty-data-flood": (case_empty_data_flood, ()),
     "window-update-flood": (case_window_update_flood, ()),
     "window-update-per-data-frame": (case_window_update_per_data_frame, ((4, 1024),)),
+    "window-overflow-stream": (case_window_overflow_stream, ()),
+    "window-overflow-connection": (case_window_overflow_connection, ()),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
