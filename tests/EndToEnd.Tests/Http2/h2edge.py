@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Frame-level HTTP/2 edge cases against the proxy, for Http2DefenceTests.
 
-Usage: h2edge.py CASE HOST PORT. Prints one line saying what the proxy did and exits 0 when that is what the case
+Usage: h2edge.py CASE HOST PORT [ADMIN_PORT]. Prints one line saying what the proxy did and exits 0 when that is what the case
 expects, 1 otherwise. Frames are written by hand (the defences are about what a well-behaved client library would
 refuse to send); header blocks come from Debian's python3-hpack. Every read has a deadline, so a case never hangs.
 """
@@ -66,6 +66,23 @@ class Connection:
             if not chunk:
                 return
             self.buffer += chunk
+
+    def wait_closed(self, seconds):
+        """Reads (and drops) until the proxy closes the connection: True, with the bytes read; False at the deadline."""
+        deadline, received = time.monotonic() + seconds, len(self.buffer)
+        self.buffer = b""
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except socket.timeout:
+                break
+            except OSError:            # reset: closed too
+                return True, received
+            if not chunk:
+                return True, received
+            received += len(chunk)
+        return False, received
 
     def wait_for(self, kind, seconds=10, stream=None):
         for f in self.frames(seconds):
@@ -251,6 +268,28 @@ def case_window_overflow_connection(c):
     return expect_goaway(c, FLOW_CONTROL_ERROR)
 
 
+def case_connection_window_stall(c):
+    # Stream windows are large (the preface's SETTINGS) but the client never sends a connection WINDOW_UPDATE, so the
+    # connection window stays at the 65535 every connection starts with and the response stalls once that much is out.
+    # The test configures zero_window_timeout = 1s: past it the proxy must end the connection (GOAWAY
+    # ENHANCE_YOUR_CALM, then close), not just the stream, since no stream could send on it.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/body")))
+    received, exhausted, code, stalled = 0, None, None, -1.0
+    for kind, flags, stream, payload in c.frames(15):
+        if kind == DATA:
+            received += len(payload)
+            if received >= 65535 and exhausted is None:
+                exhausted = time.monotonic()
+        elif kind == GOAWAY:
+            code = code_of((kind, flags, stream, payload))
+            if exhausted is not None:
+                stalled = time.monotonic() - exhausted
+            break
+    closed, _ = c.wait_closed(10)
+    print(f"goaway={code} stalled={stalled:.2f} received={received} closed={int(closed)}")
+    return code == ENHANCE_YOUR_CALM and received == 65535 and closed
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -362,11 +401,12 @@ CASES = {
     "window-update-per-data-frame": (case_window_update_per_data_frame, ((4, 1024),)),
     "window-overflow-stream": (case_window_overflow_stream, ()),
     "window-overflow-connection": (case_window_overflow_connection, ()),
+    "connection-window-stall": (case_connection_window_stall, ((4, 1 << 20),)),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
 
 if __name__ == "__main__":
-    name, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    name, host, port, extra = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     case, pairs = CASES[name]
-    sys.exit(0 if case(Connection(host, port, *pairs)) else 1)
+    sys.exit(0 if case(Connection(host, port, *pairs), *extra) else 1)
