@@ -70,6 +70,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
     private int _draining;                   // set by BeginDraining (any thread)
     private bool _goAwaySent;
     private volatile bool _closeRequested;   // a pump found the connection stalled: the read loop ends it
+    private volatile bool _notReading;       // ... because the client took no bytes for zero_window_timeout
 
     // The field block being decoded (HEADERS then CONTINUATION frames): whose, and what it is.
     private Http2Stream? _blockStream;
@@ -232,8 +233,9 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         StopFlushLoop();
         try
         {
-            // A client that reads nothing can hold the last flush for ever: give it the linger time, then cut.
-            if (await Task.WhenAny(flushing, Task.Delay((int)LingerMs)).ConfigureAwait(false) != flushing)
+            // A client that reads nothing can hold the last flush for ever: give it the linger time, then cut. One
+            // that already took nothing for zero_window_timeout has had its time: cut at once.
+            if (_notReading || await Task.WhenAny(flushing, Task.Delay((int)LingerMs)).ConfigureAwait(false) != flushing)
             {
                 _output.CancelPendingFlush();
                 _transport.Abort();

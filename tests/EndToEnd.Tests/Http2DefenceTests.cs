@@ -34,6 +34,7 @@ public sealed class Http2DefenceTests
     {
         "/slow" => OriginResponse.Text("slow") with { Delay = TimeSpan.FromSeconds(1) },
         "/body" => new OriginResponse { GeneratedBodyLength = 100_000 },
+        "/huge" => new OriginResponse { GeneratedBodyLength = 32_000_000 },
         "/trailers" => OriginResponse.Text($"{r.BodyLength} {(r.BodyWasChunked ? "chunked" : "length")}"),
         "/response-trailers" => OriginResponse.Text("checked body") with
         {
@@ -227,6 +228,32 @@ public sealed class Http2DefenceTests
         Assert.NotEmpty(served);
         Assert.All(served, answer => Assert.Equal("ok", answer));
         await Wait.Until(() => proxy.Server.Context.Stats.ConnectionsActive == 1);    // only the HttpClient's is left
+        Assert.Equal("ok", await client.GetStringAsync("/after"));
+    }
+
+    [Fact]
+    public async Task ClientStopsReading_StallCountedAndConnectionClosed_WhileAnotherConnectionIsServed()
+    {
+        await using TestOrigin origin = Origin();
+        await using InProcessProxy proxy = StartProxy(origin);
+        using HttpClient client = Http2Tests.Http2Client(proxy);
+        Assert.Equal("ok", await client.GetStringAsync("/before"));
+        string adminPort = proxy.Server.AdminEndPoint!.Port.ToString(CultureInfo.InvariantCulture);
+
+        var (result, served) = await RunCaseWhileServingAsync("client-stops-reading", proxy, client, adminPort);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Dictionary<string, double> outcome = Outcome(result);
+        // The writes block within moments of the request; the stall is counted zero_window_timeout (1 s) later and
+        // the connection cut at once (no linger for a client that reads nothing), with room for a loaded machine.
+        double timeout = SmallLimits.ZeroWindowTimeout.TotalSeconds;
+        Assert.InRange(outcome["counted"], timeout - 0.2, timeout + 1.5);
+        Assert.InRange(outcome["counted"] + outcome["gone"], timeout - 0.2, timeout + 1.5);
+        Assert.Equal(1, outcome["closed"]);
+        Assert.Equal(1, Defences(proxy, Http2Defence.ZeroWindowStall));
+        Assert.NotEmpty(served);
+        Assert.All(served, answer => Assert.Equal("ok", answer));
+        await Wait.Until(() => proxy.Server.Context.Stats.ConnectionsActive == 1);
         Assert.Equal("ok", await client.GetStringAsync("/after"));
     }
 

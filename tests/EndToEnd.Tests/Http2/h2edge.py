@@ -5,7 +5,7 @@ Usage: h2edge.py CASE HOST PORT [ADMIN_PORT]. Prints one line saying what the pr
 expects, 1 otherwise. Frames are written by hand (the defences are about what a well-behaved client library would
 refuse to send); header blocks come from Debian's python3-hpack. Every read has a deadline, so a case never hangs.
 """
-import socket, struct, sys, time
+import socket, struct, sys, time, urllib.request
 from hpack import Decoder, Encoder
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
@@ -290,6 +290,48 @@ def case_connection_window_stall(c):
     return code == ENHANCE_YOUR_CALM and received == 65535 and closed
 
 
+def metric(admin_port, name):
+    """The value of an unlabelled (or fully labelled) sample in the proxy's /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=5) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split(" ")[1])
+    return None
+
+
+def metric_until(admin_port, name, holds, seconds):
+    """Polls a metric until holds(value); the time that was seen, or None at the deadline."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if holds(metric(admin_port, name)):
+            return time.monotonic()
+        time.sleep(0.05)
+    return None
+
+
+def case_client_stops_reading(c, admin_port):
+    # Every window wide open (the preface's SETTINGS and a connection WINDOW_UPDATE), a 32 MB response, and a client
+    # that never reads its socket: the proxy's writes fill the kernel's buffers and then wait. The test configures
+    # zero_window_timeout = 1s: the proxy must count the stall and end the connection by itself. The client reads
+    # nothing until the proxy's metrics show the stall counted and one connection fewer open, then must find the
+    # connection closed before the body's end.
+    connections = "proxy_connections_active"
+    stalls = 'proxy_http2_defence_total{reason="zero_window_stall"}'
+    open_before = metric(admin_port, connections)
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    c.send(window_update(0, MAX_WINDOW - 65535))
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/huge")))
+    started = time.monotonic()
+    counted = metric_until(admin_port, stalls, lambda v: v == 1, 15)
+    gone = metric_until(admin_port, connections, lambda v: v < open_before, 15)
+    if counted is None or gone is None:
+        print(f"stall counted: {counted is not None}, connection gone: {gone is not None}")
+        return False
+    closed, received = c.wait_closed(10)
+    print(f"counted={counted - started:.2f} gone={gone - counted:.2f} received={received} closed={int(closed)}")
+    return closed and received < 32_000_000
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -402,6 +444,7 @@ CASES = {
     "window-overflow-stream": (case_window_overflow_stream, ()),
     "window-overflow-connection": (case_window_overflow_connection, ()),
     "connection-window-stall": (case_connection_window_stall, ((4, 1 << 20),)),
+    "client-stops-reading": (case_client_stops_reading, ((4, MAX_WINDOW),)),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
