@@ -65,6 +65,7 @@ internal static class ConfigSchema
         .Integer("reset_rate", 1, 1_000_000, (c, v) => c with { ResetRate = v })
         .Integer("control_frame_burst", 1, 1_000_000, (c, v) => c with { ControlFrameBurst = v })
         .Integer("control_frame_rate", 1, 1_000_000, (c, v) => c with { ControlFrameRate = v })
+        .Integer("window_updates_per_data_frame", 1, 1_000_000, (c, v) => c with { WindowUpdatesPerDataFrame = v })
         .Duration("zero_window_timeout", allowZero: false, (c, v) => c with { ZeroWindowTimeout = v });
 
     private static readonly TableSchema<LimitsConfig> Limits = new TableSchema<LimitsConfig>("in [limits]", () => new())

@@ -22,10 +22,17 @@ public sealed record Http2LimitsConfig
     public int ResetBurst { get; init; } = 200;
     /// <summary><c>reset_rate</c>: such resets per second sustained after the burst; over it GOAWAY ENHANCE_YOUR_CALM.</summary>
     public int ResetRate { get; init; } = 100;
-    /// <summary><c>control_frame_burst</c>: SETTINGS, PING, PRIORITY and empty DATA frames (each counted apart) a client may send at once.</summary>
+    /// <summary><c>control_frame_burst</c>: SETTINGS, PING, PRIORITY, empty DATA and unearned WINDOW_UPDATE frames (each counted apart) a client may send at once.</summary>
     public int ControlFrameBurst { get; init; } = 100;
     /// <summary><c>control_frame_rate</c>: each of those per second sustained after the burst; over it GOAWAY ENHANCE_YOUR_CALM.</summary>
     public int ControlFrameRate { get; init; } = 100;
+    /// <summary>
+    /// <c>window_updates_per_data_frame</c>: WINDOW_UPDATE frames a client may send per DATA frame it was sent (plus one
+    /// per stream it opens); beyond those they count against control_frame_burst/rate like PING, and over that GOAWAY
+    /// ENHANCE_YOUR_CALM. Envoy's max_inbound_window_update_frames_per_data_frame_sent also defaults to 10 (and
+    /// allows twice that, one count per level); here the burst and rate take what a peculiar client adds.
+    /// </summary>
+    public int WindowUpdatesPerDataFrame { get; init; } = 10;
     /// <summary><c>zero_window_timeout</c>: how long a response may wait on a send window of 0 before its stream (or, for the connection window, the connection) is cut.</summary>
     public TimeSpan ZeroWindowTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -119,10 +119,15 @@ internal sealed partial class Http2ClientConnection
     {
         lock (_sync)
         {
+            // Every WINDOW_UPDATE counts, whatever its stream: each costs a lookup and may wake pumps.
+            if (!_windowUpdates.TryTake(Stopwatch.GetTimestamp())) Http2RejectException.ThrowConnectionError(Http2RejectReason.WindowUpdateFlood);
             if (streamId == 0)
             {
+                // Pumps wait on the connection window only when it is at zero; otherwise they wait on their streams'
+                // windows, which this does not open: waking them all would be work for nothing, per frame.
+                bool exhausted = _connectionSend.Available == 0;
                 _connectionSend.Increase(increment, 0);
-                WakeAllLocked();
+                if (exhausted) WakeAllLocked();
                 return;
             }
             if (_streams.TryGetValue(streamId, out Http2Stream? stream))
@@ -283,6 +288,7 @@ internal sealed partial class Http2ClientConnection
         lock (_sync)
         {
             _streams.Add(stream.Id, stream);
+            _windowUpdates.OnStreamOpened();
             Deadline.Disarm();
             stream.PipeWritten += written;
             if (_blockEndStream)

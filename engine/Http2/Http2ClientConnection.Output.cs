@@ -275,6 +275,7 @@ internal sealed partial class Http2ClientConnection
                     data = data.Slice(allowed);
                     bool last = data.IsEmpty && endStream;
                     FrameWriter.WriteData(_output, stream.Id, in frame, last, _peer.MaxFrameSize);
+                    _windowUpdates.OnDataFramesSent((int)((allowed + (long)_peer.MaxFrameSize - 1) / _peer.MaxFrameSize));
                     if (last) OnResponseEndedLocked(stream);
                     RequestFlushLocked();
                     if (UnflushedLocked > MaxUnflushedBytes) waitForSocket = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
@@ -303,7 +304,8 @@ internal sealed partial class Http2ClientConnection
     /// <summary>
     /// A response made no progress for zero_window_timeout: the client gives no credit, or does not read at all. A
     /// stream window at zero costs the stream; a connection window at zero, or a socket that takes nothing, costs the
-    /// connection (GOAWAY ENHANCE_YOUR_CALM).
+    /// connection (GOAWAY ENHANCE_YOUR_CALM; a socket that takes nothing is cut without waiting for the GOAWAY to go
+    /// out, since it cannot).
     /// </summary>
     private void OnStalled(Http2Stream stream, bool socket)
     {
@@ -316,6 +318,7 @@ internal sealed partial class Http2ClientConnection
             return;
         }
         SendGoAway(Http2ErrorCode.EnhanceYourCalm);
+        if (socket) _notReading = true;    // another pump may stall on a window meanwhile: never unset
         _closeRequested = true;
         Input.CancelPendingRead();
     }

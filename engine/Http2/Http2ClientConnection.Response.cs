@@ -11,7 +11,8 @@ internal sealed partial class Http2ClientConnection
     /// <summary>
     /// Reads the HTTP/1.1 response the stream's <see cref="Connections.Http1ClientConnection"/> writes, and sends it
     /// as HEADERS (1xx passed on as interim HEADERS) and DATA: the body de-framed (content-length, chunked, or until the
-    /// pipe ends), hop-by-hop fields dropped. A response that cannot be completed resets the stream (INTERNAL_ERROR):
+    /// pipe ends), hop-by-hop fields dropped, chunked trailers sent as a last HEADERS (Http2ClientConnection.ResponseTrailers.cs).
+    /// A response that cannot be completed resets the stream (INTERNAL_ERROR):
     /// in HTTP/2 that is how a client learns a body was cut.
     /// </summary>
     private async Task PumpResponseAsync(Http2Stream stream)
@@ -96,6 +97,7 @@ internal sealed partial class Http2ClientConnection
     private async Task<bool> RelayChunkedAsync(Http2Stream stream, PipeReader input)
     {
         var decoder = new ChunkedDecoder(ChunkedLimits.Default);
+        ArrayBufferWriter<byte>? trailers = null;
         while (true)
         {
             ReadResult read = await input.ReadAsync().ConfigureAwait(false);
@@ -111,11 +113,14 @@ internal sealed partial class Http2ClientConnection
                     if (!sent) return false;
                     break;
                 case ChunkedDecodeStatus.TrailerField:
-                    // Response trailers are not passed on yet: the HTTP/1.1 path only produces them from chunked upstreams.
+                    // Kept until the body ends, when they go as one field block after the last DATA (RFC 9113 §8.1);
+                    // only a response that has trailers pays for the copy.
+                    KeepTrailerLine(trailers ??= new ArrayBufferWriter<byte>(256), data);
                     input.AdvanceTo(position);
                     break;
                 case ChunkedDecodeStatus.Done:
                     input.AdvanceTo(position);
+                    if (trailers is not null) return WriteTrailers(stream, trailers.WrittenSpan);
                     return await SendDataAsync(stream, ReadOnlySequence<byte>.Empty, endStream: true).ConfigureAwait(false);
                 default:
                     input.AdvanceTo(position, buffer.End);

@@ -35,8 +35,9 @@ namespace Proxy.Engine.Http2;
 /// </para>
 /// <para>
 /// <b>Defences</b> (<c>[limits.http2]</c>, counted in <c>proxy_http2_defence_total</c>): streams beyond
-/// max_concurrent_streams are refused (REFUSED_STREAM); rapid reset and SETTINGS, PING, PRIORITY and empty DATA
-/// floods end the connection with GOAWAY ENHANCE_YOUR_CALM (<see cref="FloodBudget"/>); field blocks are bounded in
+/// max_concurrent_streams are refused (REFUSED_STREAM); rapid reset and SETTINGS, PING, PRIORITY, empty DATA and
+/// WINDOW_UPDATE floods end the connection with GOAWAY ENHANCE_YOUR_CALM (<see cref="FloodBudget"/>,
+/// <see cref="WindowUpdateBudget"/>); field blocks are bounded in
 /// encoded bytes and CONTINUATION frames (<see cref="FieldBlockTracker"/>) and in decoded size (<see cref="HpackDecoder"/>);
 /// a response stalled on a zero send window past zero_window_timeout is reset, or the connection closed when the
 /// connection window is the one at zero.
@@ -61,6 +62,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
     private readonly RequestTranslator _translator = new();
     private FieldBlockTracker _blocks;
     private FloodBudget _resets, _settingsFrames, _pings, _priorities, _emptyData;
+    private WindowUpdateBudget _windowUpdates;   // guarded by _sync: response pumps earn it, the read loop spends it
     private ReceiveWindow _connectionReceive;
     private Http2Settings _peer = Http2Settings.Default;
     private int _lastClientStreamId;
@@ -68,6 +70,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
     private int _draining;                   // set by BeginDraining (any thread)
     private bool _goAwaySent;
     private volatile bool _closeRequested;   // a pump found the connection stalled: the read loop ends it
+    private volatile bool _notReading;       // ... because the client took no bytes for zero_window_timeout
 
     // The field block being decoded (HEADERS then CONTINUATION frames): whose, and what it is.
     private Http2Stream? _blockStream;
@@ -88,6 +91,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         _pings = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _priorities = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _emptyData = new FloodBudget(_limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
+        _windowUpdates = new WindowUpdateBudget(_limits.WindowUpdatesPerDataFrame, _limits.ControlFrameBurst, _limits.ControlFrameRate, frequency);
         _connectionReceive = new ReceiveWindow(Http2Settings.DefaultInitialWindowSize,
             Math.Max(Http2Settings.DefaultInitialWindowSize, _limits.ConnectionWindow));
         _output = transport.Output;
@@ -229,8 +233,9 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         StopFlushLoop();
         try
         {
-            // A client that reads nothing can hold the last flush for ever: give it the linger time, then cut.
-            if (await Task.WhenAny(flushing, Task.Delay((int)LingerMs)).ConfigureAwait(false) != flushing)
+            // A client that reads nothing can hold the last flush for ever: give it the linger time, then cut. One
+            // that already took nothing for zero_window_timeout has had its time: cut at once.
+            if (_notReading || await Task.WhenAny(flushing, Task.Delay((int)LingerMs)).ConfigureAwait(false) != flushing)
             {
                 _output.CancelPendingFlush();
                 _transport.Abort();
@@ -292,6 +297,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
             Http2RejectReason.PingFlood => Http2Defence.PingFlood,
             Http2RejectReason.PriorityFlood => Http2Defence.PriorityFlood,
             Http2RejectReason.EmptyDataFlood => Http2Defence.EmptyDataFlood,
+            Http2RejectReason.WindowUpdateFlood => Http2Defence.WindowUpdateFlood,
             _ => null,
         };
         if (defence is { } acted) _server.Stats.Http2DefenceActed(acted);

@@ -16,6 +16,8 @@ internal enum Http2Defence
     PriorityFlood,
     /// <summary>Empty DATA frames without END_STREAM beyond control_frame_burst/rate.</summary>
     EmptyDataFlood,
+    /// <summary>WINDOW_UPDATE frames beyond window_updates_per_data_frame per DATA frame sent, plus control_frame_burst/rate.</summary>
+    WindowUpdateFlood,
     /// <summary>A stream opened beyond max_concurrent_streams: REFUSED_STREAM.</summary>
     TooManyStreams,
     /// <summary>A field block larger than max_field_block_size.</summary>

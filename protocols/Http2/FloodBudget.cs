@@ -5,8 +5,9 @@ namespace Proxy.Protocols.Http2;
 /// caller supplies (so tests need no clock). The building block of the HTTP/2 flood defences: one per connection and
 /// per kind of frame that costs work without making progress — streams the client resets before their response is
 /// done (rapid reset, CVE-2023-44487), SETTINGS and PING (each demands an answer), PRIORITY, empty DATA without
-/// END_STREAM. When <see cref="TryTake"/> refuses, end the connection with the matching
-/// <see cref="Http2RejectReason"/> (ENHANCE_YOUR_CALM). A mutable struct; not thread-safe; allocates nothing.
+/// END_STREAM, WINDOW_UPDATE beyond what the DATA sent earns (<see cref="WindowUpdateBudget"/>). When
+/// <see cref="TryTake"/> refuses, end the connection with the matching <see cref="Http2RejectReason"/>
+/// (ENHANCE_YOUR_CALM). A mutable struct; not thread-safe; allocates nothing.
 /// </summary>
 /// <remarks>
 /// The generic cell rate algorithm: a theoretical arrival time advances by one interval per event accepted and may

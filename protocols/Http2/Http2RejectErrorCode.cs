@@ -16,7 +16,7 @@ public static class Http2RejectErrorCode
         Http2RejectReason.FieldBlockTooLarge or Http2RejectReason.TooManyContinuationFrames
             or Http2RejectReason.HeaderListTooLarge or Http2RejectReason.RapidReset or Http2RejectReason.SettingsFlood
             or Http2RejectReason.PingFlood or Http2RejectReason.PriorityFlood
-            or Http2RejectReason.EmptyDataFlood => Http2ErrorCode.EnhanceYourCalm,
+            or Http2RejectReason.EmptyDataFlood or Http2RejectReason.WindowUpdateFlood => Http2ErrorCode.EnhanceYourCalm,
         Http2RejectReason.TooManyStreams => Http2ErrorCode.RefusedStream,
         Http2RejectReason.HpackIntegerOverflow or Http2RejectReason.HpackInvalidIndex
             or Http2RejectReason.HpackTableSizeUpdateTooLarge or Http2RejectReason.HpackTableSizeUpdateNotAtStart

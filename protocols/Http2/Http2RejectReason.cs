@@ -80,6 +80,8 @@ public enum Http2RejectReason : byte
     PriorityFlood,
     /// <summary>More empty DATA frames without END_STREAM than allowed. ENHANCE_YOUR_CALM.</summary>
     EmptyDataFlood,
+    /// <summary>More WINDOW_UPDATE frames than the DATA sent to the peer justifies, beyond a burst and rate (<see cref="WindowUpdateBudget"/>). ENHANCE_YOUR_CALM.</summary>
+    WindowUpdateFlood,
     /// <summary>
     /// A stream opened beyond our SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 §5.1.2): a stream error, REFUSED_STREAM so
     /// the client may retry it. The engine counts these too: a client that keeps doing it is flooding.

@@ -102,6 +102,34 @@ public sealed class Http2Tests
     }
 
     [Fact]
+    public async Task HttpClient_ChunkedResponseWithTrailers_TrailersArriveAfterTheBody_ForbiddenOnesDropped()
+    {
+        // Fields that cannot be trailers (RFC 9110 §6.5.1) or cannot be sent in HTTP/2 at all (RFC 9113 §8.2.2).
+        KeyValuePair<string, string>[] forbidden = [new("Content-Length", "5"), new("Host", "elsewhere"), new("Connection", "close"), new("Content-Type", "text/evil")];
+        await using var origin = new TestOrigin(r => OriginResponse.Text("checked body") with
+        {
+            Framing = OriginFraming.Chunked,
+            Headers = [new("Content-Type", "text/plain"), new("Trailer", "X-Checksum, Grpc-Status")],
+            Trailers = r.Target == "/only-forbidden" ? forbidden : [new("X-Checksum", "sha256-abc"), new("Grpc-Status", "0"), .. forbidden],
+        });
+        await using var proxy = InProcessProxy.Start(H2cConfig(origin));
+        using HttpClient client = Http2Client(proxy);
+
+        using HttpResponseMessage response = await client.GetAsync("/with-trailers", HttpCompletionOption.ResponseHeadersRead);
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal("checked body", body);
+        Assert.Equal(["sha256-abc"], response.TrailingHeaders.GetValues("x-checksum"));
+        Assert.Equal(["0"], response.TrailingHeaders.GetValues("grpc-status"));
+        Assert.Equal(["grpc-status", "x-checksum"], response.TrailingHeaders.Select(h => h.Key.ToLowerInvariant()).Order());
+
+        using HttpResponseMessage none = await client.GetAsync("/only-forbidden");
+        Assert.Equal("checked body", await none.Content.ReadAsStringAsync());
+        Assert.Empty(none.TrailingHeaders);
+    }
+
+    [Fact]
     public async Task HttpClient_NoRoute_Gets404OverHttp2()
     {
         await using var origin = new TestOrigin();

@@ -1,17 +1,18 @@
 #!/usr/bin/python3
 """Frame-level HTTP/2 edge cases against the proxy, for Http2DefenceTests.
 
-Usage: h2edge.py CASE HOST PORT. Prints one line saying what the proxy did and exits 0 when that is what the case
+Usage: h2edge.py CASE HOST PORT [ADMIN_PORT]. Prints one line saying what the proxy did and exits 0 when that is what the case
 expects, 1 otherwise. Frames are written by hand (the defences are about what a well-behaved client library would
 refuse to send); header blocks come from Debian's python3-hpack. Every read has a deadline, so a case never hangs.
 """
-import socket, struct, sys, time
-from hpack import Encoder
+import socket, struct, sys, time, urllib.request
+from hpack import Decoder, Encoder
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = range(10)
 END_STREAM, ACK, END_HEADERS = 0x1, 0x1, 0x4
-NO_ERROR, PROTOCOL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x8, 0x7, 0xB
+NO_ERROR, PROTOCOL_ERROR, FLOW_CONTROL_ERROR, CANCEL, REFUSED_STREAM, ENHANCE_YOUR_CALM = 0x0, 0x1, 0x3, 0x8, 0x7, 0xB
+MAX_WINDOW = 2**31 - 1
 
 
 def frame(kind, flags, stream, payload=b""):
@@ -65,6 +66,23 @@ class Connection:
             if not chunk:
                 return
             self.buffer += chunk
+
+    def wait_closed(self, seconds):
+        """Reads (and drops) until the proxy closes the connection: True, with the bytes read; False at the deadline."""
+        deadline, received = time.monotonic() + seconds, len(self.buffer)
+        self.buffer = b""
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except socket.timeout:
+                break
+            except OSError:            # reset: closed too
+                return True, received
+            if not chunk:
+                return True, received
+            received += len(chunk)
+        return False, received
 
     def wait_for(self, kind, seconds=10, stream=None):
         for f in self.frames(seconds):
@@ -190,6 +208,130 @@ def case_empty_data_flood(c):
     return expect_goaway(c, ENHANCE_YOUR_CALM)
 
 
+def window_update(stream, increment):
+    return frame(WINDOW_UPDATE, 0, stream, struct.pack(">I", increment))
+
+
+def case_window_update_flood(c):
+    # Tiny increments on the connection and on a stream whose response has not started (/slow): no DATA was sent
+    # that they could answer, so only the burst and rate of the test's limits allow them.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    for _ in range(2000):
+        if not c.send(window_update(1, 1) + window_update(0, 1)):
+            break
+    return expect_goaway(c, ENHANCE_YOUR_CALM)
+
+
+def case_window_update_per_data_frame(c):
+    # A well-behaved client with a small stream window (1 KiB, from the preface's SETTINGS) that gives the credit of
+    # every DATA frame back at once, on the stream and on the connection: about 200 WINDOW_UPDATEs for a 100 KB body,
+    # ten times the test's burst. They answer DATA, so they are no flood.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/body")))
+    received, updates = 0, 0
+    for kind, flags, stream, payload in c.frames(20):
+        if kind in (GOAWAY, RST_STREAM):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))} after {received} bytes, {updates} updates")
+            return False
+        if kind == DATA and stream == 1:
+            received += len(payload)
+            if payload and not flags & END_STREAM:
+                c.send(window_update(1, len(payload)) + window_update(0, len(payload)))
+                updates += 2
+            if flags & END_STREAM:
+                print(f"body {received} bytes, {updates} window updates")
+                return received == 100_000 and updates > 150
+    print(f"no end after {received} bytes, {updates} updates")
+    return False
+
+
+def case_window_overflow_stream(c):
+    # RFC 9113 §6.9.1: a stream window pushed above 2^31-1 is a stream error (FLOW_CONTROL_ERROR); the connection goes on.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
+    c.send(window_update(1, MAX_WINDOW))
+    f = c.wait_for(RST_STREAM, 10, stream=1)
+    code = code_of(f) if f and f[0] == RST_STREAM else None
+    print(f"rst_stream 1 {code}")
+    if code != FLOW_CONTROL_ERROR:
+        return False
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 3, c.request_block("/")))
+    for kind, flags, stream, _ in c.frames(10):
+        if stream == 3 and kind in (HEADERS, DATA) and flags & END_STREAM:
+            print("stream 3 answered")
+            return True
+    print("stream 3 not answered")
+    return False
+
+
+def case_window_overflow_connection(c):
+    # The connection window starts at 65535: one more increment of 2^31-1 overflows it, a connection error.
+    c.send(window_update(0, MAX_WINDOW))
+    return expect_goaway(c, FLOW_CONTROL_ERROR)
+
+
+def case_connection_window_stall(c):
+    # Stream windows are large (the preface's SETTINGS) but the client never sends a connection WINDOW_UPDATE, so the
+    # connection window stays at the 65535 every connection starts with and the response stalls once that much is out.
+    # The test configures zero_window_timeout = 1s: past it the proxy must end the connection (GOAWAY
+    # ENHANCE_YOUR_CALM, then close), not just the stream, since no stream could send on it.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/body")))
+    received, exhausted, code, stalled = 0, None, None, -1.0
+    for kind, flags, stream, payload in c.frames(15):
+        if kind == DATA:
+            received += len(payload)
+            if received >= 65535 and exhausted is None:
+                exhausted = time.monotonic()
+        elif kind == GOAWAY:
+            code = code_of((kind, flags, stream, payload))
+            if exhausted is not None:
+                stalled = time.monotonic() - exhausted
+            break
+    closed, _ = c.wait_closed(10)
+    print(f"goaway={code} stalled={stalled:.2f} received={received} closed={int(closed)}")
+    return code == ENHANCE_YOUR_CALM and received == 65535 and closed
+
+
+def metric(admin_port, name):
+    """The value of an unlabelled (or fully labelled) sample in the proxy's /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=5) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split(" ")[1])
+    return None
+
+
+def metric_until(admin_port, name, holds, seconds):
+    """Polls a metric until holds(value); the time that was seen, or None at the deadline."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if holds(metric(admin_port, name)):
+            return time.monotonic()
+        time.sleep(0.05)
+    return None
+
+
+def case_client_stops_reading(c, admin_port):
+    # Every window wide open (the preface's SETTINGS and a connection WINDOW_UPDATE), a 32 MB response, and a client
+    # that never reads its socket: the proxy's writes fill the kernel's buffers and then wait. The test configures
+    # zero_window_timeout = 1s: the proxy must count the stall and end the connection by itself. The client reads
+    # nothing until the proxy's metrics show the stall counted and one connection fewer open, then must find the
+    # connection closed before the body's end.
+    connections = "proxy_connections_active"
+    stalls = 'proxy_http2_defence_total{reason="zero_window_stall"}'
+    open_before = metric(admin_port, connections)
+    c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    c.send(window_update(0, MAX_WINDOW - 65535))
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/huge")))
+    started = time.monotonic()
+    counted = metric_until(admin_port, stalls, lambda v: v == 1, 15)
+    gone = metric_until(admin_port, connections, lambda v: v < open_before, 15)
+    if counted is None or gone is None:
+        print(f"stall counted: {counted is not None}, connection gone: {gone is not None}")
+        return False
+    closed, received = c.wait_closed(10)
+    print(f"counted={counted - started:.2f} gone={gone - counted:.2f} received={received} closed={int(closed)}")
+    return closed and received < 32_000_000
+
+
 def case_zero_window(c):
     # Our stream window is 0 (SETTINGS_INITIAL_WINDOW_SIZE = 0, sent in the preface): the response head can come,
     # its body never can. The test configures zero_window_timeout = 1s.
@@ -236,6 +378,36 @@ def case_trailers(c):
     return False
 
 
+def case_response_trailers(c):
+    # The origin answers chunked with trailer fields: they must come as a last HEADERS with END_STREAM after DATA
+    # frames none of which ends the stream (RFC 9113 §8.1), without the fields that cannot be trailers.
+    c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/response-trailers")))
+    decoder = Decoder()
+    head, body, data_ended, trailers = None, b"", False, None
+    for kind, flags, stream, payload in c.frames(10):
+        if kind in (RST_STREAM, GOAWAY):
+            print(f"frame {kind} code {code_of((kind, flags, stream, payload))}")
+            return False
+        if stream != 1:
+            continue
+        if kind == HEADERS and head is None:
+            head = decoder.decode(payload)
+        elif kind == DATA:
+            body += payload
+            data_ended = data_ended or bool(flags & END_STREAM)
+        elif kind == HEADERS:
+            trailers = decoder.decode(payload)
+            fields = ", ".join(f"{n}={v}" for n, v in trailers)
+            print(f"body {body.decode()!r} data_end_stream={data_ended} trailers_end_stream={bool(flags & END_STREAM)} {fields}")
+            return (not data_ended and flags & END_STREAM and flags & END_HEADERS and body == b"checked body"
+                    and sorted(trailers) == [("grpc-status", "0"), ("x-checksum", "abc")])
+        if data_ended:
+            print(f"body {body.decode()!r} ended by DATA, no trailers")
+            return False
+    print(f"no trailers: head {head} body {body!r}")
+    return False
+
+
 def case_headers_after_end_stream(c):
     # HEADERS again on a stream the client already ended: STREAM_CLOSED for that stream, and the connection goes on.
     c.send(frame(HEADERS, END_STREAM | END_HEADERS, 1, c.request_block("/slow")))
@@ -257,6 +429,7 @@ def case_headers_after_end_stream(c):
 CASES = {
     "headers-after-end-stream": (case_headers_after_end_stream, ()),
     "trailers": (case_trailers, ()),
+    "response-trailers": (case_response_trailers, ()),
     "ping": (case_ping, ()),
     "rapid-reset": (case_rapid_reset, ()),
     "continuation-flood": (case_continuation_flood, ()),
@@ -266,11 +439,17 @@ CASES = {
     "ping-flood": (case_ping_flood, ()),
     "priority-flood": (case_priority_flood, ()),
     "empty-data-flood": (case_empty_data_flood, ()),
+    "window-update-flood": (case_window_update_flood, ()),
+    "window-update-per-data-frame": (case_window_update_per_data_frame, ((4, 1024),)),
+    "window-overflow-stream": (case_window_overflow_stream, ()),
+    "window-overflow-connection": (case_window_overflow_connection, ()),
+    "connection-window-stall": (case_connection_window_stall, ((4, 1 << 20),)),
+    "client-stops-reading": (case_client_stops_reading, ((4, MAX_WINDOW),)),
     "zero-window": (case_zero_window, ((4, 0),)),
     "early-response": (case_early_response, ()),
 }
 
 if __name__ == "__main__":
-    name, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    name, host, port, extra = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
     case, pairs = CASES[name]
-    sys.exit(0 if case(Connection(host, port, *pairs)) else 1)
+    sys.exit(0 if case(Connection(host, port, *pairs), *extra) else 1)

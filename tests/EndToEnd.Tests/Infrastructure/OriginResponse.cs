@@ -14,6 +14,8 @@ public sealed record OriginResponse
     /// <summary>When above 0, a generated body of this many bytes is streamed instead of <see cref="Body"/>.</summary>
     public long GeneratedBodyLength { get; init; }
     public OriginFraming Framing { get; init; } = OriginFraming.ContentLength;
+    /// <summary>Trailer fields written after the last chunk; <see cref="OriginFraming.Chunked"/> only.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Trailers { get; init; } = [];
     /// <summary>Wait this long before answering.</summary>
     public TimeSpan Delay { get; init; }
     /// <summary>Never answer (and keep the connection open).</summary>

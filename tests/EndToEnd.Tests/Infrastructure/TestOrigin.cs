@@ -167,7 +167,12 @@ public sealed class TestOrigin : IAsyncDisposable
             }
         }
         if (response.TruncateBodyAfter >= 0) return false;
-        if (response.Framing == OriginFraming.Chunked) await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
+        if (response.Framing == OriginFraming.Chunked)
+        {
+            var end = new StringBuilder("0\r\n");
+            foreach (var (name, value) in response.Trailers) end.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(end.Append("\r\n").ToString()));
+        }
         return !close;
     }
 

@@ -22,6 +22,7 @@ public sealed class Http2LimitsConfigTests
             reset_rate = 20
             control_frame_burst = 30
             control_frame_rate = 15
+            window_updates_per_data_frame = 3
             zero_window_timeout = "5s"
 
             [[listeners]]
@@ -35,7 +36,7 @@ public sealed class Http2LimitsConfigTests
         {
             MaxConcurrentStreams = 10, InitialStreamWindow = 64 * 1024, ConnectionWindow = 2 * 1024 * 1024,
             MaxHeaderListSize = 32 * 1024, MaxFieldBlockSize = 16 * 1024, MaxContinuationFrames = 4, ResetBurst = 50,
-            ResetRate = 20, ControlFrameBurst = 30, ControlFrameRate = 15, ZeroWindowTimeout = TimeSpan.FromSeconds(5),
+            ResetRate = 20, ControlFrameBurst = 30, ControlFrameRate = 15, WindowUpdatesPerDataFrame = 3, ZeroWindowTimeout = TimeSpan.FromSeconds(5),
         }, result.Config!.Limits.Http2);
         Assert.Equal([ListenerProtocol.Http1, ListenerProtocol.H2c], Assert.Single(result.Config.Listeners).Protocols);
     }
@@ -50,12 +51,15 @@ public sealed class Http2LimitsConfigTests
         Assert.Equal(256 * 1024, http2.InitialStreamWindow);
         Assert.Equal(1024 * 1024, http2.ConnectionWindow);
         Assert.Equal(64 * 1024, http2.MaxHeaderListSize);
+        Assert.Equal(10, http2.WindowUpdatesPerDataFrame);
         Assert.Equal(TimeSpan.FromSeconds(30), http2.ZeroWindowTimeout);
     }
 
     [Theory]
     [InlineData("max_concurrent_streams = 0", "`max_concurrent_streams` must be between 1 and 1000000, not 0")]
     [InlineData("connection_window = 65534", "`connection_window` must be")]
+    [InlineData("window_updates_per_data_frame = 0", "`window_updates_per_data_frame` must be between 1 and 1000000, not 0")]
+    [InlineData("window_updates_per_data_frame = 1000001", "`window_updates_per_data_frame` must be between 1 and 1000000, not 1000001")]
     [InlineData("max_streams = 4", "unknown key `max_streams` in [limits.http2]")]
     public void LoadText_BadHttp2Value_SaysWhichKey(string line, string message)
     {

@@ -81,7 +81,7 @@ public class FloodBudgetTests
     [Fact]
     public void Reasons_FloodsAreEnhanceYourCalmAndTooManyStreamsRefused()
     {
-        foreach (Http2RejectReason reason in new[] { Http2RejectReason.RapidReset, Http2RejectReason.SettingsFlood, Http2RejectReason.PingFlood, Http2RejectReason.PriorityFlood, Http2RejectReason.EmptyDataFlood })
+        foreach (Http2RejectReason reason in new[] { Http2RejectReason.RapidReset, Http2RejectReason.SettingsFlood, Http2RejectReason.PingFlood, Http2RejectReason.PriorityFlood, Http2RejectReason.EmptyDataFlood, Http2RejectReason.WindowUpdateFlood })
             Assert.Equal(Http2ErrorCode.EnhanceYourCalm, Http2RejectErrorCode.Of(reason));
         Assert.Equal(Http2ErrorCode.RefusedStream, Http2RejectErrorCode.Of(Http2RejectReason.TooManyStreams));
     }
