@@ -16,22 +16,7 @@ RUNS="${RUNS:-4}"; WARMUP="${WARMUP:-15s}"; DURATION="${DURATION:-8s}"; CONNECTI
 LOAD_CPU="${LOAD_CPU:-0}"; PROXY_CPU="${PROXY_CPU:-1}"
 [ $# -gt 0 ] || set -- "default"
 
-scripts/install-tools.sh perf >&2
-scripts/proxy --version >/dev/null        # build first, outside any measurement
-WORK=$(mktemp -d); PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ORIGIN_PORT=$(free_port)
-head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/body"
-cat >"$WORK/origin.conf" <<CONF
-worker_processes 1; daemon off; pid $WORK/origin.pid; error_log $WORK/origin.err;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$ORIGIN_PORT; location / { root $WORK; try_files /body =404; } } }
-CONF
-taskset -c "$LOAD_CPU" nginx -c "$WORK/origin.conf" -p "$WORK" & PIDS+=($!)
+source perf/load/single-proxy.sh
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 window() { curl -s "$1" | python3 -c 'import json,sys; w=json.load(sys.stdin)["allocations"]["since_previous_call"]; print(w["requests"], w["bytes_per_request"])'; }

@@ -125,37 +125,35 @@ public sealed class TomlTokenReaderTests
     [Fact]
     public void TryRead_IncludedFiles_AppendToArraysOfTablesLikeTheThoroughReader()
     {
-        string directory = Directory.CreateTempSubdirectory("toml-reader").FullName;
-        try
-        {
-            string main = Path.Combine(directory, "main.toml");
-            System.IO.File.WriteAllText(main, "include = [\"more.toml\"]\n[[routes]]\nname = \"a\"\n[server]\nworkers = 1\n");
-            System.IO.File.WriteAllText(Path.Combine(directory, "more.toml"), "include = []\n[[routes]]\nname = \"b\"\n[limits]\nmax_headers = 5\n");
+        (ConfigFileSet quick, ConfigFileSet thorough) = ReadBothWays(
+            "include = [\"more.toml\"]\n[[routes]]\nname = \"a\"\n[server]\nworkers = 1\n",
+            "include = []\n[[routes]]\nname = \"b\"\n[limits]\nmax_headers = 5\n");
 
-            ConfigFileSet quick = Read(main, thorough: false);
-            ConfigFileSet thorough = Read(main, thorough: true);
-
-            Assert.False(quick.GaveUp);
-            Assert.Equal(Describe(thorough.Root), Describe(quick.Root));
-            Assert.Contains("\"b\"", Describe(quick.Root), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.False(quick.GaveUp);
+        Assert.Equal(Describe(thorough.Root), Describe(quick.Root));
+        Assert.Contains("\"b\"", Describe(quick.Root), StringComparison.Ordinal);
     }
 
     [Fact]
     public void TryRead_IncludedFileRedefiningATable_GivesUp()
     {
+        (ConfigFileSet quick, _) = ReadBothWays(
+            "include = [\"more.toml\"]\n[server]\nworkers = 1\n",
+            "[server]\nshutdown_timeout = \"1s\"\n");
+
+        Assert.True(quick.GaveUp);
+    }
+
+    // Writes main.toml and the more.toml it includes to a fresh directory and reads them the quick and the thorough way.
+    private static (ConfigFileSet Quick, ConfigFileSet Thorough) ReadBothWays(string mainText, string includedText)
+    {
         string directory = Directory.CreateTempSubdirectory("toml-reader").FullName;
         try
         {
             string main = Path.Combine(directory, "main.toml");
-            System.IO.File.WriteAllText(main, "include = [\"more.toml\"]\n[server]\nworkers = 1\n");
-            System.IO.File.WriteAllText(Path.Combine(directory, "more.toml"), "[server]\nshutdown_timeout = \"1s\"\n");
-
-            Assert.True(Read(main, thorough: false).GaveUp);
+            System.IO.File.WriteAllText(main, mainText);
+            System.IO.File.WriteAllText(Path.Combine(directory, "more.toml"), includedText);
+            return (Read(main, thorough: false), Read(main, thorough: true));
         }
         finally
         {
