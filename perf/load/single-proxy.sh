@@ -5,6 +5,7 @@
 scripts/install-tools.sh perf >&2
 scripts/proxy --version >/dev/null        # build first, outside any measurement
 WORK=$(mktemp -d); PIDS=()
+chmod 755 "$WORK"    # nginx's worker (nobody) must read the body: mktemp's 0700 made every answer a 404 from its error path
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
@@ -18,3 +19,5 @@ http { access_log off; keepalive_requests 1000000;
   server { listen 127.0.0.1:$ORIGIN_PORT; location / { root $WORK; try_files /body =404; } } }
 CONF
 taskset -c "$LOAD_CPU" nginx -c "$WORK/origin.conf" -p "$WORK" & PIDS+=($!)
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/" || { echo "the nginx origin does not answer 200; see $WORK/origin.err" >&2; exit 2; }
