@@ -92,7 +92,7 @@ internal sealed class BodyCopier
 
     /// <summary>
     /// Decodes a chunked body and writes it re-encoded as chunked (<paramref name="reencode"/>) or as bare data
-    /// for a close-delimited receiver. Trailers go through only when re-encoding. Stops with
+    /// for a close-delimited receiver. Trailers go through only when re-encoding, less the fields TrailerFieldFilter refuses. Stops with
     /// <see cref="CopyResult.TooLarge"/> once more than <paramref name="maxBytes"/> of data went through.
     /// </summary>
     [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
@@ -204,7 +204,7 @@ internal sealed class BodyCopier
                     BytesCopied += data.Length;
                     continue;
                 case ChunkedDecodeStatus.TrailerField:
-                    if (reencode)
+                    if (reencode && MayPassOn(data))
                     {
                         WriteLastChunkOnce(destination);
                         ChunkedEncoder.WriteTrailerField(destination, data);
@@ -223,6 +223,17 @@ internal sealed class BodyCopier
                     return status;
             }
         }
+    }
+
+    // A trailer field line ("name: value") whose name TrailerFieldFilter allows. Forbidden names are at most 19 bytes,
+    // so the line's first 20 bytes decide: a longer name is allowed unless it starts with "if-".
+    private static bool MayPassOn(in ReadOnlySequence<byte> fieldLine)
+    {
+        Span<byte> start = stackalloc byte[20];
+        int length = (int)Math.Min(fieldLine.Length, start.Length);
+        fieldLine.Slice(0, length).CopyTo(start);
+        int colon = start[..length].IndexOf((byte)':');
+        return TrailerFieldFilter.IsAllowed(start[..(colon >= 0 ? colon : length)]);
     }
 
     private void WriteLastChunkOnce(PipeWriter destination)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Proxy.Protocols.Http1;
 using Proxy.Protocols.Http2;
 
 namespace Proxy.Engine.Http2;

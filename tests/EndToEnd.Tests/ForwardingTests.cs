@@ -107,6 +107,25 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task Post_ChunkedBody_TrailersThatMayNotBeTrailers_AreDropped()
+    {
+        await using var origin = new TestOrigin(r => OriginResponse.Text($"got {r.BodyLength}"));
+        await using var proxy = InProcessProxy.Start(origin);
+        using var raw = new RawHttp(proxy.EndPoint);
+
+        await raw.SendAsync("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n" +
+                            "Host: evil.example\r\nContent-Length: 99\r\nX-Checksum: 42\r\nIf-Match: \"x\"\r\n\r\n");
+        RawResponse response = await raw.ReadResponseAsync();
+
+        Assert.Equal("got 5", response.BodyText);
+        OriginRequest seen = Assert.Single(origin.Requests);
+        Assert.Equal("42", seen.Header("trailer:X-Checksum"));
+        Assert.False(seen.Has("trailer:Host"));
+        Assert.False(seen.Has("trailer:Content-Length"));
+        Assert.False(seen.Has("trailer:If-Match"));
+    }
+
+    [Fact]
     public async Task Post_ChunkedFromHttpClient_StreamsThrough()
     {
         await using var origin = new TestOrigin(r => OriginResponse.Text($"got {r.BodyLength}"));

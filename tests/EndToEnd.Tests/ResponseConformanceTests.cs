@@ -247,6 +247,21 @@ public sealed class ResponseConformanceTests
     }
 
     [Fact]
+    public async Task ChunkedResponseTrailers_ThatMayNotBeTrailers_AreDropped()
+    {
+        await using var origin = OriginWith(OriginResponse.Raw(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n" +
+            "Content-Length: 99\r\nX-Checksum: 42\r\nContent-Type: text/evil\r\nWWW-Authenticate: Basic\r\n\r\n"));
+        await using var proxy = InProcessProxy.Start(origin);
+        using var raw = new RawHttp(proxy.EndPoint);
+
+        await raw.SendAsync("GET /bad HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        string received = Encoding.Latin1.GetString(await raw.ReadToEndAsync(Patience));
+
+        Assert.EndsWith("\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: 42\r\n\r\n", received, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ContentLengthList_FromUpstream_ReachesClientAsOnePlainValue()
     {
         await using var origin = OriginWith(OriginResponse.Raw("HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\nContent-Length: 2\r\n\r\nok"));

@@ -1,11 +1,12 @@
 using System.Text;
 
-namespace Proxy.Protocols.Http2;
+namespace Proxy.Protocols.Http1;
 
 /// <summary>
-/// Which trailer fields an intermediary may pass on as an HTTP/2 trailer section (the last HEADERS of a stream,
-/// RFC 9113 §8.1), for example when it re-frames the trailers of an HTTP/1.1 chunked body. Stateless; thread-safe;
-/// allocates nothing.
+/// Which trailer fields an intermediary passes on: in an HTTP/1.1 chunked body it re-encodes, and as an HTTP/2
+/// trailer section (the last HEADERS of a stream, RFC 9113 §8.1). A dropped field is one a recipient that merges
+/// trailers into the header section (RFC 9110 §6.5.1 forbids it, some do it) could be misled by: a Host or a
+/// Content-Length arriving after the body. Stateless; thread-safe; allocates nothing.
 /// </summary>
 /// <remarks>
 /// Refused, compared as ASCII case-insensitively:
@@ -23,7 +24,7 @@ namespace Proxy.Protocols.Http2;
 /// </remarks>
 public static class TrailerFieldFilter
 {
-    /// <summary>True when a trailer field named <paramref name="name"/> may be sent in an HTTP/2 trailer section.</summary>
+    /// <summary>True when a trailer field named <paramref name="name"/> may be passed on.</summary>
     public static bool IsAllowed(ReadOnlySpan<byte> name) =>
         !name.IsEmpty && name[0] != (byte)':' && !(name.Length > 3 && Is(name[..3], "if-"u8)) && !IsForbiddenName(name);
 

@@ -1,7 +1,7 @@
 using System.Text;
-using Proxy.Protocols.Http2;
+using Proxy.Protocols.Http1;
 
-namespace Proxy.Protocols.Tests.Http2;
+namespace Proxy.Protocols.Tests.Http1;
 
 public class TrailerFieldFilterTests
 {
