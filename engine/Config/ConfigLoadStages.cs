@@ -27,8 +27,11 @@ internal static class ConfigLoadStages
         double cross = Lap(clock);
         _ = ConfigHash.Of(files.Read);
         double hash = Lap(clock);
+        bool loaded = ConfigLoader.LoadText(text, sourceName).Succeeded;
+        double whole = Lap(clock);
         return $"(thorough parse+tree {thoroughParse:F1} ms) quick parse+tree {parse:F1} ms, schema {read:F1} ms, cross-checks {cross:F1} ms, hash {hash:F1} ms; " +
-               $"total {parse + read + cross + hash:F1} ms ({(parsed && errors.Count == 0 ? "valid" : "INVALID")})";
+               $"total {parse + read + cross + hash:F1} ms ({(parsed && errors.Count == 0 ? "valid" : "INVALID")}); " +
+               $"ConfigLoader.LoadText {whole:F1} ms ({(loaded ? "valid" : "INVALID")})";
     }
 
     private static double Lap(Stopwatch clock)
