@@ -95,6 +95,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         _connectionReceive = new ReceiveWindow(Http2Settings.DefaultInitialWindowSize,
             Math.Max(Http2Settings.DefaultInitialWindowSize, _limits.ConnectionWindow));
         _output = transport.Output;
+        _pumpResponse = PumpResponseAsync;
     }
 
     private PipeReader Input => _transport.Input;
