@@ -26,14 +26,14 @@ namespace Proxy.Engine.Http2;
 internal sealed class Http2StreamTransport : IClientTransport
 {
     private static readonly PipeOptions RequestPipeOptions = new(
-        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
-        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false);
+        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
 
     private static readonly PipeOptions ResponsePipeOptions = new(
-        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: Connections.TransportOptions.PauseWriterThreshold,
         resumeWriterThreshold: Connections.TransportOptions.PauseWriterThreshold / 2,
-        minimumSegmentSize: 4096, useSynchronizationContext: false);
+        minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
 
     private readonly Pipe _request = new(RequestPipeOptions);
     private readonly Pipe _response = new(ResponsePipeOptions);
