@@ -18,7 +18,7 @@ internal sealed partial class Http2ClientConnection
     private readonly PipeWriter _output;
     private readonly HpackEncoder _encoder = new();
     private readonly ArrayBufferWriter<byte> _headerBlock = new(1024);
-    private readonly SemaphoreSlim _flushSignal = new(0);
+    private readonly Async.AutoResetSignal _flushSignal = new();
     private FlowWindow _connectionSend = new(Http2Settings.DefaultInitialWindowSize);
     private bool _flushRequested, _flushStopping, _writesClosed;
     private long _flushingBytes;
@@ -53,7 +53,7 @@ internal sealed partial class Http2ClientConnection
     {
         if (_flushRequested || _writesClosed) return;
         _flushRequested = true;
-        _flushSignal.Release();
+        _flushSignal.Set();
     }
 
     /// <summary>
@@ -108,7 +108,7 @@ internal sealed partial class Http2ClientConnection
             _flushStopping = true;
             if (_writesClosed) return;
             _flushRequested = true;
-            _flushSignal.Release();
+            _flushSignal.Set();
         }
     }
 
