@@ -99,7 +99,7 @@ internal sealed class Http2Stream : IThreadPoolWorkItem
     }
 
     // Run only once the flow has completed (IsCompleted, or its completion callback): reading the result gives its
-    // pooled completion source back. Both flows catch their own failures.
+    // pooled completion source back. They run inline where the flow completed, so nothing may escape them.
     private void OnServed()
     {
         ValueTask serving = _serving;
@@ -107,6 +107,11 @@ internal sealed class Http2Stream : IThreadPoolWorkItem
         try
         {
             serving.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // Dropped, as when each flow was a task nobody awaited: an I/O failure is how a cut exchange ends, and
+            // anything unexpected the flow has logged. Thrown on here, it would end the process.
         }
         finally
         {
@@ -121,6 +126,10 @@ internal sealed class Http2Stream : IThreadPoolWorkItem
         try
         {
             pumping.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // As above.
         }
         finally
         {
