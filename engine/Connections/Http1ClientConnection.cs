@@ -49,7 +49,14 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
     /// <summary>True once the process is shutting down or this connection's listener was removed: finish and close.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) != 0 || _server.IsDraining;
 
-    public async Task RunAsync()
+    public async Task RunAsync() => await ServeAsync().ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="RunAsync"/> on a pooled completion source: how an HTTP/2 stream runs its HTTP/1.1 side without a
+    /// task per stream. The returned ValueTask must be awaited (or its result read) exactly once.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder))]
+    public async ValueTask ServeAsync()
     {
         // An HTTP/2 stream is not a connection: its HTTP/2 connection is counted, drained and aborted as one.
         bool isConnection = !_transport.IsHttp2Stream;
@@ -80,6 +87,20 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
                 _server.Stats.ConnectionClosed();
             }
         }
+    }
+
+    /// <summary>
+    /// Makes this connection new for the next HTTP/2 stream over the same (reset) transport, once its last
+    /// <see cref="ServeAsync"/> has ended. The forwarder keeps nothing from one request to the next (as on a kept-alive
+    /// connection), so only the connection's own state is cleared.
+    /// </summary>
+    public void ResetForNextStream()
+    {
+        Volatile.Write(ref _state, (int)ConnectionState.Idle);
+        Volatile.Write(ref _draining, 0);
+        _servedAny = false;
+        _bytesSentMark = 0;
+        Deadline.Disarm();
     }
 
     /// <summary>Reads and forwards one request; false when the connection should close.</summary>

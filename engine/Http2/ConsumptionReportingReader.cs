@@ -21,6 +21,7 @@ internal sealed class ConsumptionReportingReader(PipeReader inner, Action<long> 
         return new ValueTask<ReadResult>(result);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(Async.PooledValueTaskBuilder<>))]
     private async ValueTask<ReadResult> AwaitAsync(ValueTask<ReadResult> pending)
     {
         ReadResult result = await pending.ConfigureAwait(false);
@@ -44,6 +45,9 @@ internal sealed class ConsumptionReportingReader(PipeReader inner, Action<long> 
         inner.AdvanceTo(consumed, examined);
         if (bytes > 0) onConsumed(bytes);
     }
+
+    /// <summary>Forgets the last read buffer, for the next stream over a reset pipe.</summary>
+    public void Reset() => _last = default;
 
     public override void CancelPendingRead() => inner.CancelPendingRead();
 

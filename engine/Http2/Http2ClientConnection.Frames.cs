@@ -150,6 +150,7 @@ internal sealed partial class Http2ClientConnection
         {
             if (!_streams.TryGetValue(streamId, out stream)) return;
             EndStreamLocked(stream);
+            stream.Hold();    // AbortStream's, below: out of the table, the stream could otherwise be reused meanwhile
         }
         AbortStream(stream);
         // CVE-2023-44487: a stream reset before its response was complete cost us a request upstream and cost the
@@ -219,13 +220,29 @@ internal sealed partial class Http2ClientConnection
 
     private Http2Stream CreateStream(int id)
     {
-        Http2Stream? created = null;
-        var transport = new Http2StreamTransport(_transport.RemoteAddress, bytes => OnRequestConsumed(created!, bytes));
+        Http2Stream? stream;
         int receiveInitial;
-        lock (_sync) receiveInitial = _streamReceiveInitial;
-        created = new Http2Stream(id, transport, _peer.InitialWindowSize, receiveInitial,
+        lock (_sync)
+        {
+            receiveInitial = _streamReceiveInitial;
+            _idleStreams.TryPop(out stream);
+        }
+        stream ??= new Http2Stream(this, _transport.RemoteAddress, _server);
+        stream.Begin(id, _peer.InitialWindowSize, receiveInitial,
             Math.Max(receiveInitial, _settingsAcknowledged ? _limits.InitialStreamWindow : receiveInitial));
-        return created;
+        return stream;
+    }
+
+    /// <summary>
+    /// Takes back a stream nothing holds any more (<see cref="Http2Stream.Release"/>), for the next one; beyond
+    /// max_concurrent_streams idle streams, it is left to the GC.
+    /// </summary>
+    internal void ReturnStream(Http2Stream stream)
+    {
+        lock (_sync)
+        {
+            if (_idleStreams.Count < _limits.MaxConcurrentStreams) _idleStreams.Push(stream);
+        }
     }
 
     private void OnFieldBlockFragment(in ReadOnlySequence<byte> fragment, bool endHeaders)
@@ -270,8 +287,10 @@ internal sealed partial class Http2ClientConnection
         if (malformed != Http2RejectReason.None)
         {
             // RFC 9113 §8.1.1: a malformed request is a stream error; nothing of it was forwarded.
-            stream.Transport.RequestWriter.Complete();
             WriteRstStream(stream.Id, Http2ErrorCode.ProtocolError);
+            stream.Transport.CompleteAll();    // never started: nothing else has it, so it goes back at once
+            stream.Hold();
+            stream.Release();
             return;
         }
         StartStream(stream, chunked);
@@ -282,12 +301,12 @@ internal sealed partial class Http2ClientConnection
         stream.Chunked = chunked;
         stream.ContentLength = _translator.ContentLength;
         stream.Method = _translator.Method;
-        var http1 = new Http1ClientConnection(stream.Transport, _server, secure: false);
-        stream.Http1 = http1;
         long written = _translator.Written;
         lock (_sync)
         {
             _streams.Add(stream.Id, stream);
+            stream.Hold();    // the HTTP/1.1 side's
+            stream.Hold();    // the response pump's
             _windowUpdates.OnStreamOpened();
             Deadline.Disarm();
             stream.PipeWritten += written;
@@ -304,8 +323,7 @@ internal sealed partial class Http2ClientConnection
         stream.Transport.AddBytesRead(written);
         // The HTTP/1.1 side runs on the thread pool: the read loop never runs a stream's forwarding inline. The pump
         // starts here: it waits for the response at once, and runs where the HTTP/1.1 side writes it.
-        _ = Task.Run(http1.RunAsync);
-        _ = PumpResponseAsync(stream);
+        stream.Run(_pumpResponse);
     }
 
     private void OnData(DataFrame frame)
@@ -432,7 +450,7 @@ internal sealed partial class Http2ClientConnection
     }
 
     /// <summary>Called on the HTTP/1.1 side's thread as it consumes the request pipe: re-opens the client's windows.</summary>
-    private void OnRequestConsumed(Http2Stream stream, long bytes)
+    internal void OnRequestConsumed(Http2Stream stream, long bytes)
     {
         lock (_sync)
         {

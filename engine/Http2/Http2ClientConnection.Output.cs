@@ -18,11 +18,15 @@ internal sealed partial class Http2ClientConnection
     private readonly PipeWriter _output;
     private readonly HpackEncoder _encoder = new();
     private readonly ArrayBufferWriter<byte> _headerBlock = new(1024);
-    private readonly SemaphoreSlim _flushSignal = new(0);
+    private readonly Async.AutoResetSignal _flushSignal = new();
     private FlowWindow _connectionSend = new(Http2Settings.DefaultInitialWindowSize);
     private bool _flushRequested, _flushStopping, _writesClosed;
     private long _flushingBytes;
     private TaskCompletionSource? _drained;
+
+    // Streams that have ended and that nothing holds, for the next ones (see Http2Stream); guarded by _sync.
+    private readonly Stack<Http2Stream> _idleStreams = new();
+    private readonly Func<Http2Stream, ValueTask> _pumpResponse;
 
     private void WriteServerPreface()
     {
@@ -49,7 +53,7 @@ internal sealed partial class Http2ClientConnection
     {
         if (_flushRequested || _writesClosed) return;
         _flushRequested = true;
-        _flushSignal.Release();
+        _flushSignal.Set();
     }
 
     /// <summary>
@@ -104,7 +108,7 @@ internal sealed partial class Http2ClientConnection
             _flushStopping = true;
             if (_writesClosed) return;
             _flushRequested = true;
-            _flushSignal.Release();
+            _flushSignal.Set();
         }
     }
 
@@ -141,6 +145,7 @@ internal sealed partial class Http2ClientConnection
             RequestFlushLocked();
             if (!_streams.TryGetValue(streamId, out stream)) return;
             EndStreamLocked(stream);
+            stream.Hold();    // AbortStream's, below
         }
         AbortStream(stream);
     }
@@ -170,11 +175,21 @@ internal sealed partial class Http2ClientConnection
         RequestFlushLocked();
     }
 
-    /// <summary>Cuts a stream's HTTP/1.1 exchange (its upstream connection too) and stops its pump.</summary>
+    /// <summary>
+    /// Cuts a stream's HTTP/1.1 exchange (its upstream connection too) and stops its pump, then lets go of the hold the
+    /// caller took under the lock (without it, the stream could end, be reused and be cut as another stream).
+    /// </summary>
     private static void AbortStream(Http2Stream stream)
     {
-        stream.Http1?.Abort();
-        stream.Transport.ResponseReader.CancelPendingRead();
+        try
+        {
+            stream.Http1.Abort();
+            stream.Transport.ResponseReader.CancelPendingRead();
+        }
+        finally
+        {
+            stream.Release();
+        }
     }
 
     private void AbortAllStreams()
@@ -183,7 +198,11 @@ internal sealed partial class Http2ClientConnection
         lock (_sync)
         {
             streams = [.. _streams.Values];
-            foreach (Http2Stream stream in streams) EndStreamLocked(stream);
+            foreach (Http2Stream stream in streams)
+            {
+                EndStreamLocked(stream);
+                stream.Hold();
+            }
         }
         foreach (Http2Stream stream in streams) AbortStream(stream);
     }
@@ -248,6 +267,7 @@ internal sealed partial class Http2ClientConnection
     /// credit (at most zero_window_timeout) and for the socket to take what is written. False when the stream or the
     /// connection is gone; the caller stops.
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(Async.PooledValueTaskBuilder<>))]
     private async ValueTask<bool> SendDataAsync(Http2Stream stream, ReadOnlySequence<byte> data, bool endStream)
     {
         while (true)

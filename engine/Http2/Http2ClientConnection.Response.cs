@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Proxy.Engine.Async;
 using System.Buffers;
 using System.IO.Pipelines;
 using Proxy.Engine.Forwarding;
@@ -15,7 +17,8 @@ internal sealed partial class Http2ClientConnection
     /// A response that cannot be completed resets the stream (INTERNAL_ERROR):
     /// in HTTP/2 that is how a client learns a body was cut.
     /// </summary>
-    private async Task PumpResponseAsync(Http2Stream stream)
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder))]
+    private async ValueTask PumpResponseAsync(Http2Stream stream)
     {
         PipeReader input = stream.Transport.ResponseReader;
         ResponseHead head = _server.ResponseHeads.Get();
@@ -42,7 +45,8 @@ internal sealed partial class Http2ClientConnection
         }
     }
 
-    private async Task<bool> RelayResponseAsync(Http2Stream stream, PipeReader input, ResponseHead head)
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<bool> RelayResponseAsync(Http2Stream stream, PipeReader input, ResponseHead head)
     {
         while (true)
         {
@@ -75,7 +79,8 @@ internal sealed partial class Http2ClientConnection
         };
     }
 
-    private async Task<bool> RelayExactAsync(Http2Stream stream, PipeReader input, long length)
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<bool> RelayExactAsync(Http2Stream stream, PipeReader input, long length)
     {
         long remaining = length;
         while (remaining > 0)
@@ -94,7 +99,8 @@ internal sealed partial class Http2ClientConnection
         return true;
     }
 
-    private async Task<bool> RelayChunkedAsync(Http2Stream stream, PipeReader input)
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<bool> RelayChunkedAsync(Http2Stream stream, PipeReader input)
     {
         var decoder = new ChunkedDecoder(ChunkedLimits.Default);
         ArrayBufferWriter<byte>? trailers = null;
@@ -139,7 +145,8 @@ internal sealed partial class Http2ClientConnection
         return status;
     }
 
-    private async Task<bool> RelayUntilEndAsync(Http2Stream stream, PipeReader input)
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
+    private async ValueTask<bool> RelayUntilEndAsync(Http2Stream stream, PipeReader input)
     {
         while (true)
         {

@@ -43,7 +43,6 @@ namespace Proxy.Engine.Http2;
 /// connection window is the one at zero.
 /// </para>
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The flush signal is disposed when RunAsync ends.")]
 internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientConnection
 {
     /// <summary>How long a closing connection waits for the client to close after our GOAWAY.</summary>
@@ -95,6 +94,7 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
         _connectionReceive = new ReceiveWindow(Http2Settings.DefaultInitialWindowSize,
             Math.Max(Http2Settings.DefaultInitialWindowSize, _limits.ConnectionWindow));
         _output = transport.Output;
+        _pumpResponse = PumpResponseAsync;
     }
 
     private PipeReader Input => _transport.Input;
@@ -126,7 +126,6 @@ internal sealed partial class Http2ClientConnection : ITimeoutTarget, IClientCon
             _server.Heartbeat.Unregister(heartbeatSlot);
             _server.Connections.Remove(this);
             _server.Stats.ConnectionClosed();
-            _flushSignal.Dispose();
         }
     }
 

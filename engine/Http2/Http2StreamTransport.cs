@@ -18,18 +18,22 @@ namespace Proxy.Engine.Http2;
 /// wakes its reader on the thread pool: the HTTP/2 connection writes it under its lock and must not run the HTTP/1.1
 /// side inline there. The response pipe is written and read outside that lock, so its continuations run inline (no
 /// thread hop between the HTTP/1.1 side writing a response and the pump framing it).
+/// <para>
+/// Reused stream after stream with the <see cref="Http2Stream"/> that owns it: <see cref="Reset"/> makes both pipes new
+/// (keeping their segment objects) once every end of both is completed.
+/// </para>
 /// </remarks>
 internal sealed class Http2StreamTransport : IClientTransport
 {
     private static readonly PipeOptions RequestPipeOptions = new(
-        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
-        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 4096, useSynchronizationContext: false);
+        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
 
     private static readonly PipeOptions ResponsePipeOptions = new(
-        pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: Connections.TransportOptions.PauseWriterThreshold,
         resumeWriterThreshold: Connections.TransportOptions.PauseWriterThreshold / 2,
-        minimumSegmentSize: 4096, useSynchronizationContext: false);
+        minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
 
     private readonly Pipe _request = new(RequestPipeOptions);
     private readonly Pipe _response = new(ResponsePipeOptions);
@@ -40,6 +44,29 @@ internal sealed class Http2StreamTransport : IClientTransport
     {
         RemoteAddress = remoteAddress;
         _input = new ConsumptionReportingReader(_request.Reader, onRequestConsumed);
+    }
+
+    /// <summary>
+    /// Makes the transport new for the next stream. Only once nothing can touch it any more: every end of both pipes is
+    /// completed (the HTTP/1.1 side disposed the transport, the pump completed the response reader, the HTTP/2 side
+    /// completed the request writer), or <see cref="Pipe.Reset"/> throws.
+    /// </summary>
+    public void Reset()
+    {
+        _request.Reset();
+        _response.Reset();
+        _input.Reset();
+        _bytesRead = 0;
+        _bytesSent = 0;
+    }
+
+    /// <summary>Completes every end of both pipes: a stream that never started (a malformed request) goes back unused.</summary>
+    public void CompleteAll()
+    {
+        _request.Writer.Complete();
+        _request.Reader.Complete();
+        _response.Writer.Complete();
+        _response.Reader.Complete();
     }
 
     public PipeReader Input => _input;
