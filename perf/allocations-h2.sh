@@ -7,7 +7,7 @@
 #   perf/allocations-h2.sh
 #
 # Environment: CLIENTS (16) STREAMS (10) SHORT (20000 requests) LONG (100000 requests) WARMUP (8, seconds)
-#   LOAD_CPU (0) PROXY_CPU (1) PROXY_BIN (artifacts/proxy/proxy, built first by scripts/proxy)
+#   LOAD_CPU (0) PROXY_CPU (1) PROXY_BIN (another build to measure; artifacts/proxy/proxy, built by scripts/proxy, by default)
 # Bytes come from /admin/stats (GC.GetTotalAllocatedBytes, precise), so they include the stats calls themselves
 # (about 1-2 KB each) and the idle background (timers, a few KB/s).
 set -euo pipefail
@@ -16,22 +16,9 @@ cd "$(dirname "$0")/.."
 CLIENTS="${CLIENTS:-16}"; STREAMS="${STREAMS:-10}"; SHORT="${SHORT:-20000}"; LONG="${LONG:-100000}"; WARMUP="${WARMUP:-8}"
 LOAD_CPU="${LOAD_CPU:-0}"; PROXY_CPU="${PROXY_CPU:-1}"
 
-scripts/install-tools.sh perf >&2
-if [ -z "${PROXY_BIN:-}" ]; then scripts/proxy --version >/dev/null; PROXY_BIN=artifacts/proxy/proxy; fi
-WORK=$(mktemp -d); chmod 755 "$WORK"; PIDS=()     # nginx's worker must read the body file
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ORIGIN_PORT=$(free_port); PORT=$(free_port); ADMIN=$(free_port)
-head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/body"
-cat >"$WORK/origin.conf" <<CONF
-worker_processes 1; daemon off; pid $WORK/origin.pid; error_log $WORK/origin.err;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000;
-  server { listen 127.0.0.1:$ORIGIN_PORT; location / { root $WORK; try_files /body =404; } } }
-CONF
-taskset -c "$LOAD_CPU" nginx -c "$WORK/origin.conf" -p "$WORK" & PIDS+=($!)
+source perf/load/single-proxy.sh
+PROXY_BIN="${PROXY_BIN:-artifacts/proxy/proxy}"
+PORT=$(free_port); ADMIN=$(free_port)
 
 printf '[server]\nworkers = 1\n[admin]\nlisten = "127.0.0.1:%s"\n[[listeners]]\nname = "bench"\nlisten = "127.0.0.1:%s"\nprotocols = ["h2c"]\n[[routes]]\nname = "all"\npath_prefix = "/"\ncluster = "origin"\n[[clusters]]\nname = "origin"\ndestinations = [ { address = "127.0.0.1:%s" } ]\n[clusters.pool]\nmax_idle = %s\n' \
   "$ADMIN" "$PORT" "$ORIGIN_PORT" "$((CLIENTS * STREAMS))" >"$WORK/proxy.toml"

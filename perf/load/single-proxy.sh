@@ -1,4 +1,4 @@
-# Sourced by the scripts that measure this proxy alone (settings.sh, allocations.sh): builds the proxy, makes a
+# Sourced by the scripts that measure this proxy alone (settings.sh, allocations.sh, allocations-h2.sh): builds the proxy, makes a
 # private work directory removed on exit with every process started here, and starts the origin every
 # measurement uses (nginx, one worker on LOAD_CPU, a fixed 1 KiB body, keep-alive without limit).
 # Sets WORK, PIDS (append the PIDs you start), ORIGIN_PORT; defines free_port.
