@@ -26,6 +26,7 @@ internal sealed class RouteMatcher
     private const int MaxHostLength = 260;
 
     private readonly Route[] _routeOfRank;
+    private readonly RankedRoute[] _ranked;         // the same routes, as the search reads them
     private readonly HostTable? _exactHosts;
     private readonly HostTable? _wildcardSuffixes;     // ".example.org" for "*.example.org"
     private readonly int _wildcardMinRank;
@@ -36,6 +37,7 @@ internal sealed class RouteMatcher
         Methods = methods;
         List<MatchOrder.Entry> entries = MatchOrder.Entries(routes);
         _routeOfRank = [.. entries.Select(entry => entry.Route)];
+        _ranked = [.. _routeOfRank.Select(route => new RankedRoute(route))];
 
         var exact = new Dictionary<string, PathIndexBuilder>(StringComparer.Ordinal);
         var wildcard = new Dictionary<string, PathIndexBuilder>(StringComparer.Ordinal);
@@ -95,7 +97,7 @@ internal sealed class RouteMatcher
 
     private RouteMatch MatchNormalized(ulong methodBit, ReadOnlySpan<byte> authority, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query, MessageHead? headers)
     {
-        var search = new RouteSearch(_routeOfRank, methodBit, path, query, headers);
+        var search = new RouteSearch(_ranked, methodBit, path, query, headers);
         ReadOnlySpan<byte> host = HostPattern.HostForMatching(authority);
         if (!host.IsEmpty && host.Length <= MaxHostLength)
         {
