@@ -9,9 +9,11 @@ namespace Proxy.Engine.Routing;
 /// Finds the first route, in match order, that takes a request, looking only at the routes that can: the
 /// bucket of the exact host (a hash table keyed by lower-case bytes, looked up with ASCII case ignored), the buckets
 /// of the wildcard suffixes of the host (one lookup per dot where some suffix is that long), and the any-host
-/// bucket; inside each, the path's radix tree, then regexes, then any-path routes (<see cref="PathIndex"/>). Every route of the configuration gets one rank per host pattern it
-/// lists, in match order (<see cref="MatchOrder"/>), and the best rank that takes the request wins: the same
-/// answer as trying every route in that order, without trying every route.
+/// bucket; inside each, one walk down the path's radix tree finds the exact paths, prefixes and regexes (by their
+/// literal prefix) that may take it, then any-path routes (<see cref="PathIndex"/>). Every route of the
+/// configuration gets one rank per host pattern it lists, in match order (<see cref="MatchOrder"/>), and the best
+/// rank that takes the request wins: the same answer as trying every route in that order, without trying every
+/// route.
 /// </summary>
 /// <remarks>
 /// Reads the request's bytes in place; allocates nothing (a path that needs normalising is normalised into a

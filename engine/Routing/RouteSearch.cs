@@ -46,15 +46,17 @@ internal ref struct RouteSearch
         }
     }
 
-    /// <summary>As <see cref="Offer"/>, for regex routes: the regex runs only for a route that could still win.</summary>
+    /// <summary>
+    /// As <see cref="Offer"/>, for regex routes whose literal prefix the path starts with: the regex runs only for a
+    /// route that could still win.
+    /// </summary>
     public void OfferRegex(ReadOnlySpan<int> ranks)
     {
         foreach (int rank in ranks)
         {
             if (rank >= Best) return;
             ref readonly RankedRoute candidate = ref _ranked[rank];
-            Route route = candidate.Route;
-            if (!Path.StartsWith(route.RegexLiteralPrefix) || !ByteText.RegexFindsLatin1(route.PathRegex!, Path)) continue;
+            if (!ByteText.RegexFindsLatin1(candidate.Route.PathRegex!, Path)) continue;
             if (Consider(rank, candidate)) return;
         }
     }

@@ -61,6 +61,30 @@ public sealed class RouteMatcherTests
         Assert.Equal(expected, Outcome(snapshot.Match(Request("GET", host, "/"))));
     }
 
+    [Theory]
+    [InlineData("/re/1", "re-digit")]
+    [InlineData("/re/x", "prefix")]
+    [InlineData("/reports/2024", "re-any")]
+    [InlineData("/", "root")]
+    [InlineData("/r", "anywhere")]
+    [InlineData("/other/re/1", "anywhere")]
+    [InlineData("/x/end", "ends")]
+    [InlineData("/x", "NotFound")]
+    public void Match_Regexes_TriedByTheirLiteralPrefix(string path, string expected)
+    {
+        // Literal prefixes "/re/", "/re", "" (none), "/" and "": they sit in the path tree, so every regex whose
+        // prefix the path starts with is tried, in file order among regexes.
+        RoutingSnapshot snapshot = Compile(
+            Route("re-digit", regex: "^/re/[0-9]+$"),
+            Route("re-any", regex: "^/re[a-z]+/[0-9]+$"),
+            Route("ends", regex: "end$"),
+            Route("root", regex: "^/$"),
+            Route("prefix", prefix: "/re/x"),
+            Route("anywhere", regex: "r"));
+
+        Assert.Equal(expected, Outcome(snapshot.Match("GET"u8, "h"u8, Encoding.ASCII.GetBytes(path))));
+    }
+
     [Fact]
     public void MatchAuthorityAndPath_TakesOnlyRoutesThatNeedNoMethodFieldOrAction()
     {
