@@ -84,7 +84,7 @@ internal sealed class RouteMatcher
         Span<byte> buffer = path.Length <= StackPathLimit ? stackalloc byte[StackPathLimit] : (rented = ArrayPool<byte>.Shared.Rent(path.Length));
         try
         {
-            return PathNormalizer.Normalize(path, buffer, out int written) switch
+            return PathNormalizer.NormalizeMarked(path, buffer, out int written) switch
             {
                 PathNormalization.Unchanged => MatchNormalized(methodBit, authority, path, query, headers),
                 PathNormalization.Normalized => MatchNormalized(methodBit, authority, buffer[..written], query, headers),

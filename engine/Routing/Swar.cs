@@ -8,8 +8,9 @@ namespace Proxy.Engine.Routing;
 
 /// <summary>
 /// "SIMD within a register": bytes handled eight at a time in a <see cref="ulong"/> (little-endian, so byte i of a
-/// word is bits 8i..8i+7), for the host table's hash and comparison and for finding a port. Host names are 5 to 30
-/// bytes: too short for vector set-up to pay, too long for a byte loop to be cheap. Pure and thread-safe.
+/// word is bits 8i..8i+7), for the host table's hash and comparison, for finding a port, and for reading paths of
+/// up to 16 bytes. Host names are 5 to 30 bytes: too short for vector set-up to pay, too long for a byte loop to be
+/// cheap. Pure and thread-safe.
 /// </summary>
 internal static class Swar
 {
