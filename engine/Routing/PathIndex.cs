@@ -42,7 +42,6 @@ internal sealed class PathIndex
         if (MinRank < search.Best) Walk(ref search);
     }
 
-    [SkipLocalsInit]
     private void Walk(ref RouteSearch search)
     {
         ReadOnlySpan<byte> path = search.Path;
@@ -51,7 +50,7 @@ internal sealed class PathIndex
 
         // Down the tree as far as the path leads, remembering the nodes that hold prefixes or regexes: the deepest
         // (longest) is offered first, since at equal priority it ranks first and then cuts the others short.
-        Span<int> remembered = stackalloc int[MaxNodesRemembered];
+        var remembered = new RememberedNodes();
         int count = 0;
         int index = 0;
         ref readonly PathNode node = ref nodes[0];
@@ -99,6 +98,14 @@ internal sealed class PathIndex
         ReadOnlySpan<byte> path = search.Path;
         bool onBoundary = node.Depth == path.Length || path[node.Depth] == (byte)'/';
         search.Offer(Ranks(node.Prefixes), segmentPrefixesRefused: !onBoundary);
+    }
+
+    // Indices of nodes, on the stack: not stackalloc, which would keep the JIT from compiling the walk in tiers with a
+    // profile (a method with a loop and stackalloc is compiled fully optimised at once, without one).
+    [InlineArray(MaxNodesRemembered)]
+    private struct RememberedNodes
+    {
+        private int _element;
     }
 
     // Past the remembered nodes (a path through more than 16 nodes with routes): offered on the way down, which only
