@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Proxy.Engine.Routing;
@@ -40,18 +41,38 @@ internal sealed class HostPattern
     /// The host part of a Host value or authority: "example.com:8080" → "example.com", "[::1]:80" → "[::1]".
     /// </summary>
     /// <remarks>Routing also drops one trailing dot (see <see cref="HostForMatching"/>); this keeps the name as sent.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> StripPort(ReadOnlySpan<byte> authority)
     {
-        int colon = authority.LastIndexOf((byte)':');
-        if (colon < 0) return authority;
-        int bracket = authority.LastIndexOf((byte)']');
-        return bracket > colon ? authority : authority[..colon];
+        // A port follows the last ':' unless a ']' comes after it (the colons of an IPv6 literal).
+        int last = LastColonOrBracket(authority);
+        return last >= 0 && authority[last] == (byte)':' ? authority[..last] : authority;
+    }
+
+    // Eight bytes at a time from the end, where a port is: every request's host passes here, and most are shorter
+    // than the 16 bytes from which a vectorised LastIndexOfAny stops looping byte by byte.
+    private static int LastColonOrBracket(ReadOnlySpan<byte> authority)
+    {
+        ulong marks;
+        int start = authority.Length - sizeof(ulong);
+        for (; start > 0; start -= sizeof(ulong))
+        {
+            marks = ColonsAndBrackets(Swar.Read(authority, start));
+            if (marks != 0) return start + Swar.LastMarkedByte(marks);
+        }
+        // The first word, overlapping bytes already looked at (they hold neither) unless the authority is shorter.
+        marks = ColonsAndBrackets(authority.Length >= sizeof(ulong) ? Swar.Read(authority, 0) : Swar.ReadShort(authority));
+        return marks != 0 ? Swar.LastMarkedByte(marks) : -1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static ulong ColonsAndBrackets(ulong word) => Swar.BytesEqualTo(word, (byte)':') | Swar.BytesEqualTo(word, (byte)']');
     }
 
     /// <summary>
     /// The host routes are matched against: the authority without its port and without one trailing dot
     /// ("Example.COM.:8080" → "Example.COM"), as nginx matches server names. Case is left to the comparison.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> HostForMatching(ReadOnlySpan<byte> authority)
     {
         ReadOnlySpan<byte> host = StripPort(authority);

@@ -53,9 +53,17 @@ internal sealed class MethodTable
     }
 
     /// <summary>The bit of a request's method: <paramref name="known"/> when the parser recognised it, else the token's; 1 when no route names it.</summary>
-    public ulong BitOf(ReadOnlySpan<byte> token, KnownMethod known)
+    public ulong BitOf(ReadOnlySpan<byte> token, KnownMethod known) =>
+        known != KnownMethod.Other ? Bit(known) : BitOfToken(token);
+
+    /// <summary>As <see cref="BitOf(ReadOnlySpan{byte}, KnownMethod)"/> for a parsed request, reading the token only when the parser did not know it.</summary>
+    /// <remarks>Small enough to inline: nearly every request has a method the parser already recognised.</remarks>
+    public ulong BitOf(RequestHead request) =>
+        request.Method != KnownMethod.Other ? Bit(request.Method) : BitOfToken(request.MethodName);
+
+    private ulong BitOfToken(ReadOnlySpan<byte> token)
     {
-        if (known == KnownMethod.Other) known = KnownMethods.Recognise(token);
+        KnownMethod known = KnownMethods.Recognise(token);
         if (known != KnownMethod.Other) return Bit(known);
         for (int i = 0; i < _extensions.Length; i++)
         {

@@ -4,7 +4,6 @@ namespace Proxy.Engine.Routing;
 internal sealed class PathIndexBuilder
 {
     private readonly Builder _root = new([]);
-    private readonly List<int> _regex = [];
     private readonly List<int> _any = [];
     private int _minRank = int.MaxValue;
 
@@ -21,7 +20,8 @@ internal sealed class PathIndexBuilder
                 Insert(route.PathBytes).Prefixes.Add(rank);
                 break;
             case PathMatchKind.Regex:
-                _regex.Add(rank);
+                // Every path the regex can match starts with its literal prefix (often empty: the root).
+                Insert(route.RegexLiteralPrefix).Regexes.Add(rank);
                 break;
             default:
                 _any.Add(rank);
@@ -29,7 +29,54 @@ internal sealed class PathIndexBuilder
         }
     }
 
-    public PathIndex Build() => new(Freeze(_root, 0), [.. _regex], [.. _any], _minRank);
+    /// <summary>
+    /// The flat tree, nodes in breadth-first order, so that each node's children are consecutive and sorted by the
+    /// first byte of their edge, as <see cref="PathNode.ChildStartingWith"/> counts them.
+    /// </summary>
+    public PathIndex Build()
+    {
+        var order = new List<Builder> { _root };
+        var nodes = new List<PathNode>();
+        var labels = new List<byte>();
+        var ranks = new List<int>();
+        for (int i = 0; i < order.Count; i++)
+        {
+            Builder builder = order[i];
+            builder.Children.Sort((a, b) => a.Label[0].CompareTo(b.Label[0]));
+            int firstChild = order.Count;
+            ulong below64 = 0, from64 = 0;
+            foreach (Builder child in builder.Children)
+            {
+                child.Depth = builder.Depth + child.Label.Length;
+                byte first = child.Label[0];
+                if (first >= 128) throw new ArgumentException("Paths and regex literal prefixes are ASCII.");
+                if (first < 64) below64 |= 1UL << first;
+                else from64 |= 1UL << (first - 64);
+                order.Add(child);
+            }
+            nodes.Add(new PathNode
+            {
+                LabelStart = labels.Count,
+                Depth = builder.Depth,
+                FirstChild = firstChild,
+                FirstBytesBelow64 = below64,
+                FirstBytesFrom64 = from64,
+                Exact = Append(ranks, builder.Exact),
+                Prefixes = Append(ranks, builder.Prefixes),
+                Regexes = Append(ranks, builder.Regexes),
+            });
+            labels.AddRange(builder.Label);
+        }
+        RankRange any = Append(ranks, _any);
+        return new PathIndex([.. nodes], [.. labels], [.. ranks], any, _minRank);
+    }
+
+    private static RankRange Append(List<int> ranks, List<int> list)
+    {
+        var range = new RankRange(ranks.Count, list.Count);
+        ranks.AddRange(list);
+        return range;
+    }
 
     private Builder Insert(byte[] key)
     {
@@ -65,25 +112,13 @@ internal sealed class PathIndexBuilder
         return node;
     }
 
-    private static PathNode Freeze(Builder builder, int depth)
-    {
-        depth += builder.Label.Length;
-        builder.Children.Sort((a, b) => a.Label[0].CompareTo(b.Label[0]));
-        var node = new PathNode(builder.Label, depth)
-        {
-            Exact = [.. builder.Exact],
-            Prefixes = [.. builder.Prefixes],
-            ChildFirstBytes = [.. builder.Children.Select(child => child.Label[0])],
-        };
-        node.Children = [.. builder.Children.Select(child => Freeze(child, depth))];
-        return node;
-    }
-
     private sealed class Builder(byte[] label)
     {
         public byte[] Label { get; set; } = label;
+        public int Depth { get; set; }
         public List<Builder> Children { get; } = [];
         public List<int> Exact { get; } = [];
         public List<int> Prefixes { get; } = [];
+        public List<int> Regexes { get; } = [];
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Proxy.Engine.Routing;
@@ -37,19 +38,32 @@ internal static class PathNormalizer
     /// <remarks>Not <c>IndexOf("/."u8)</c> and friends: on a short path their set-up costs more than this whole check.</remarks>
     public static bool MayNeedWork(ReadOnlySpan<byte> path)
     {
+        const int Block = 16;
         if (!Vector128.IsHardwareAccelerated) return MayNeedWorkScalar(path);
-        int i = 0;
-        for (; i + Vector128<byte>.Count < path.Length; i += Vector128<byte>.Count)
+        if (path.Length <= Block) return ShortMayNeedWork(path);
+        // Each block of 16 bytes is read with the 16 from one byte on, so a '/' sees the byte after it. The last
+        // block ends one byte short of the end, overlapping the one before (which only looks at some bytes twice);
+        // the last byte has no byte after it and needs work only as a '%'.
+        int last = path.Length - Block - 1;
+        for (int i = 0; i < last; i += Block)
         {
-            if (HasWork(Vector128.Create(path.Slice(i, Vector128<byte>.Count)), Vector128.Create(path.Slice(i + 1, Vector128<byte>.Count)))) return true;
+            if (HasWork(Vector128.Create(path.Slice(i, Block)), Vector128.Create(path.Slice(i + 1, Block)))) return true;
         }
-        // The last 1-16 bytes, zero-padded: a zero is none of '/', '.', '%', so the padding finds nothing.
-        Span<byte> tail = stackalloc byte[Vector128<byte>.Count + 1];
-        path[i..].CopyTo(tail);
-        return HasWork(Vector128.Create(tail[..Vector128<byte>.Count]), Vector128.Create(tail[1..]));
+        return HasWork(Vector128.Create(path.Slice(last, Block)), Vector128.Create(path.Slice(last + 1, Block))) || path[^1] == Percent;
+    }
+
+    // Up to 16 bytes, read as two words, zero-padded (a zero is none of '/', '.', '%'), and shifted by one byte in
+    // registers for the bytes that follow: no padded copy through memory.
+    private static bool ShortMayNeedWork(ReadOnlySpan<byte> path)
+    {
+        const int Word = sizeof(ulong);
+        ulong low = path.Length >= Word ? Swar.Read(path, 0) : Swar.ReadShort(path);
+        ulong high = path.Length <= Word ? 0 : path.Length == 2 * Word ? Swar.Read(path, Word) : Swar.ReadShort(path[Word..]);
+        return HasWork(Vector128.Create(low, high).AsByte(), Vector128.Create((low >> 8) | (high << 56), high >> 8).AsByte());
     }
 
     // Per byte: a '%', or a '/' whose next byte is '/' or '.'.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool HasWork(Vector128<byte> here, Vector128<byte> next) =>
         ((Vector128.Equals(here, Vector128.Create(Slash)) & (Vector128.Equals(next, Vector128.Create(Slash)) | Vector128.Equals(next, Vector128.Create(Dot))))
          | Vector128.Equals(here, Vector128.Create(Percent))) != Vector128<byte>.Zero;
@@ -74,6 +88,25 @@ internal static class PathNormalizer
     {
         written = 0;
         if (path.IsEmpty || path[0] != Slash || !MayNeedWork(path)) return PathNormalization.Unchanged;
+        PathNormalization result = Rewrite(path, destination, out written);
+        return result == PathNormalization.Normalized && path.SequenceEqual(destination[..written]) ? PathNormalization.Unchanged : result;
+    }
+
+    /// <summary>
+    /// As <see cref="Normalize"/>, for the matcher, which calls it only for a path <see cref="MayNeedWork"/> marked: the
+    /// check is not repeated, and a path that needed no change after all ("/a/.b") comes back as
+    /// <see cref="PathNormalization.Normalized"/> with its own bytes in the destination, which match the same routes.
+    /// </summary>
+    public static PathNormalization NormalizeMarked(ReadOnlySpan<byte> path, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (path.IsEmpty || path[0] != Slash) return PathNormalization.Unchanged;
+        return Rewrite(path, destination, out written);
+    }
+
+    private static PathNormalization Rewrite(ReadOnlySpan<byte> path, Span<byte> destination, out int written)
+    {
+        written = 0;
         if (destination.Length < path.Length) throw new ArgumentException("The destination is shorter than the path.", nameof(destination));
 
         destination[0] = Slash;
@@ -82,13 +115,13 @@ internal static class PathNormalizer
         while (true)
         {
             int segmentStart = w;
-            while (i < path.Length && path[i] != Slash)
+            for (; i < path.Length; i++)
             {
                 byte b = path[i];
+                if (b == Slash) break;
                 if (b != Percent)
                 {
                     destination[w++] = b;
-                    i++;
                     continue;
                 }
                 if (i + 2 >= path.Length) return PathNormalization.InvalidPercentEncoding;
@@ -105,34 +138,31 @@ internal static class PathNormalizer
                     destination[w++] = UpperHex(high);
                     destination[w++] = UpperHex(low);
                 }
-                i += 3;
+                i += 2;     // and the loop's 1: past the escape
             }
 
             bool atEnd = i >= path.Length;
-            ReadOnlySpan<byte> segment = destination[segmentStart..w];
-            if (segment.Length == 0)
-            {
-                // An empty segment: the end after a trailing slash, or "//" merged into one.
-            }
-            else if (segment.Length == 1 && segment[0] == Dot)
+            int length = w - segmentStart;
+            if (length == 1 && destination[segmentStart] == Dot)
             {
                 w = segmentStart;
             }
-            else if (segment.Length == 2 && segment[0] == Dot && segment[1] == Dot)
+            else if (length == 2 && destination[segmentStart] == Dot && destination[segmentStart + 1] == Dot)
             {
                 if (segmentStart == 1) return PathNormalization.EscapesRoot;
                 w = destination[..(segmentStart - 1)].LastIndexOf(Slash) + 1;
             }
-            else if (!atEnd)
+            else if (length > 0 && !atEnd)
             {
                 destination[w++] = Slash;
             }
+            // (length 0 is an empty segment: the end after a trailing slash, or "//" merged into one.)
             if (atEnd) break;
             i++;    // past the '/'
         }
 
         written = w;
-        return path.SequenceEqual(destination[..w]) ? PathNormalization.Unchanged : PathNormalization.Normalized;
+        return PathNormalization.Normalized;
     }
 
     /// <summary>

@@ -90,6 +90,9 @@ internal sealed class Route
     /// <summary>The methods taken, as bits of the snapshot's <see cref="MethodTable"/>.</summary>
     public ulong MethodMask { get; }
 
+    /// <summary>The route has header or query conditions: without any, <see cref="ConditionsHold"/> is always true.</summary>
+    public bool HasConditions => _headers.Length + _query.Length > 0;
+
     /// <summary>Whether the header and query conditions hold (host, path and method are the matcher's business).</summary>
     public bool ConditionsHold(ReadOnlySpan<byte> query, MessageHead? headers)
     {

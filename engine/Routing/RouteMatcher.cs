@@ -7,11 +7,13 @@ namespace Proxy.Engine.Routing;
 
 /// <summary>
 /// Finds the first route, in match order, that takes a request, looking only at the routes that can: the
-/// bucket of the exact host (a hash table keyed by lower-case bytes), the buckets of each wildcard suffix of the
-/// host (one lookup per dot), and the any-host bucket; inside each, the path's radix tree, then regexes, then
-/// any-path routes (<see cref="PathIndex"/>). Every route of the configuration gets one rank per host pattern it
-/// lists, in match order (<see cref="MatchOrder"/>), and the best rank that takes the request wins: the same
-/// answer as trying every route in that order, without trying every route.
+/// bucket of the exact host (a hash table keyed by lower-case bytes, looked up with ASCII case ignored), the buckets
+/// of the wildcard suffixes of the host (one lookup per dot where some suffix is that long), and the any-host
+/// bucket; inside each, one walk down the path's radix tree finds the exact paths, prefixes and regexes (by their
+/// literal prefix) that may take it, then any-path routes (<see cref="PathIndex"/>). Every route of the
+/// configuration gets one rank per host pattern it lists, in match order (<see cref="MatchOrder"/>), and the best
+/// rank that takes the request wins: the same answer as trying every route in that order, without trying every
+/// route.
 /// </summary>
 /// <remarks>
 /// Reads the request's bytes in place; allocates nothing (a path that needs normalising is normalised into a
@@ -22,12 +24,13 @@ internal sealed class RouteMatcher
     /// <summary>Paths up to this long are normalised on the stack; longer ones in a pooled buffer.</summary>
     public const int StackPathLimit = 1024;
 
-    // No name longer than a DNS name (253) plus brackets and slack can be in the tables.
+    // A longer host is no DNS name (at most 253 bytes, plus brackets and slack): only any-host routes take it.
     private const int MaxHostLength = 260;
 
     private readonly Route[] _routeOfRank;
-    private readonly HostTable<PathIndex>? _exactHosts;
-    private readonly HostTable<PathIndex>? _wildcardSuffixes;     // ".example.org" for "*.example.org"
+    private readonly RankedRoute[] _ranked;         // the same routes, as the search reads them
+    private readonly HostTable? _exactHosts;
+    private readonly HostTable? _wildcardSuffixes;     // ".example.org" for "*.example.org"
     private readonly int _wildcardMinRank;
     private readonly PathIndex? _anyHost;
 
@@ -36,6 +39,7 @@ internal sealed class RouteMatcher
         Methods = methods;
         List<MatchOrder.Entry> entries = MatchOrder.Entries(routes);
         _routeOfRank = [.. entries.Select(entry => entry.Route)];
+        _ranked = [.. _routeOfRank.Select(route => new RankedRoute(route))];
 
         var exact = new Dictionary<string, PathIndexBuilder>(StringComparer.Ordinal);
         var wildcard = new Dictionary<string, PathIndexBuilder>(StringComparer.Ordinal);
@@ -57,8 +61,8 @@ internal sealed class RouteMatcher
             }
             bucket.Add(rank, entry.Route);
         }
-        _exactHosts = exact.Count == 0 ? null : new HostTable<PathIndex>(Freeze(exact));
-        _wildcardSuffixes = wildcard.Count == 0 ? null : new HostTable<PathIndex>(Freeze(wildcard));
+        _exactHosts = exact.Count == 0 ? null : new HostTable(Freeze(exact));
+        _wildcardSuffixes = wildcard.Count == 0 ? null : new HostTable(Freeze(wildcard));
         _anyHost = any?.Build();
     }
 
@@ -80,7 +84,7 @@ internal sealed class RouteMatcher
         Span<byte> buffer = path.Length <= StackPathLimit ? stackalloc byte[StackPathLimit] : (rented = ArrayPool<byte>.Shared.Rent(path.Length));
         try
         {
-            return PathNormalizer.Normalize(path, buffer, out int written) switch
+            return PathNormalizer.NormalizeMarked(path, buffer, out int written) switch
             {
                 PathNormalization.Unchanged => MatchNormalized(methodBit, authority, path, query, headers),
                 PathNormalization.Normalized => MatchNormalized(methodBit, authority, buffer[..written], query, headers),
@@ -93,18 +97,14 @@ internal sealed class RouteMatcher
         }
     }
 
-    [SkipLocalsInit]
     private RouteMatch MatchNormalized(ulong methodBit, ReadOnlySpan<byte> authority, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query, MessageHead? headers)
     {
-        var search = new RouteSearch(_routeOfRank, methodBit, path, query, headers);
+        var search = new RouteSearch(_ranked, methodBit, path, query, headers);
         ReadOnlySpan<byte> host = HostPattern.HostForMatching(authority);
-        if (!host.IsEmpty && host.Length <= MaxHostLength && (_exactHosts is not null || _wildcardSuffixes is not null))
+        if (!host.IsEmpty && host.Length <= MaxHostLength)
         {
-            Span<byte> lower = stackalloc byte[MaxHostLength];
-            Ascii.ToLower(host, lower, out int length);
-            lower = lower[..length];
-            _exactHosts?.Find(lower)?.Search(ref search);
-            if (_wildcardSuffixes is not null) SearchWildcards(lower, ref search);
+            _exactHosts?.Find(host)?.Search(ref search);
+            if (_wildcardSuffixes is not null && _wildcardMinRank < search.Best) SearchWildcards(host, ref search);
         }
         _anyHost?.Search(ref search);
 
@@ -113,15 +113,19 @@ internal sealed class RouteMatcher
         return RouteMatch.NotFound;
     }
 
-    // "*.example.org" is stored as ".example.org": look up the host from each of its dots, longest suffix first,
-    // skipping the first character (a wildcard needs at least one).
+    // "*.example.org" is stored as ".example.org": look up each suffix of the host that starts at a dot, longest
+    // first, leaving at least one byte before it (a wildcard needs one). Only the lengths some suffix in the table
+    // has are tried, so a host costs a check of a byte per distinct length instead of a search for every dot.
     private void SearchWildcards(scoped ReadOnlySpan<byte> host, ref RouteSearch search)
     {
-        for (int dot = host[1..].IndexOf((byte)'.') + 1; dot > 0 && _wildcardMinRank < search.Best; )
+        HostTable suffixes = _wildcardSuffixes!;
+        ReadOnlySpan<int> lengths = suffixes.KeyLengthsLongestFirst;
+        if (lengths[^1] >= host.Length) return;      // shorter than every suffix
+        foreach (int length in lengths)
         {
-            _wildcardSuffixes!.Find(host[dot..])?.Search(ref search);
-            int next = host[(dot + 1)..].IndexOf((byte)'.');
-            dot = next < 0 ? -1 : dot + 1 + next;
+            if (length >= host.Length || host[^length] != (byte)'.') continue;
+            suffixes.Find(host[^length..])?.Search(ref search);
+            if (_wildcardMinRank >= search.Best) return;
         }
     }
 

@@ -8,11 +8,11 @@ namespace Proxy.Engine.Routing;
 /// </summary>
 internal ref struct RouteSearch
 {
-    private readonly Route[] _routeOfRank;
+    private readonly RankedRoute[] _ranked;
 
-    public RouteSearch(Route[] routeOfRank, ulong methodBit, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query, MessageHead? headers)
+    public RouteSearch(RankedRoute[] ranked, ulong methodBit, ReadOnlySpan<byte> path, ReadOnlySpan<byte> query, MessageHead? headers)
     {
-        _routeOfRank = routeOfRank;
+        _ranked = ranked;
         MethodBit = methodBit;
         Path = path;
         Query = query;
@@ -40,37 +40,40 @@ internal ref struct RouteSearch
         foreach (int rank in ranks)
         {
             if (rank >= Best) return;
-            Route route = _routeOfRank[rank];
-            if (segmentPrefixesRefused && route.PathPrefixSegments) continue;
-            if (Consider(rank, route)) return;
+            ref readonly RankedRoute candidate = ref _ranked[rank];
+            if (segmentPrefixesRefused && candidate.PathPrefixSegments) continue;
+            if (Consider(rank, candidate)) return;
         }
     }
 
-    /// <summary>As <see cref="Offer"/>, for regex routes: the regex runs only for a route that could still win.</summary>
+    /// <summary>
+    /// As <see cref="Offer"/>, for regex routes whose literal prefix the path starts with: the regex runs only for a
+    /// route that could still win.
+    /// </summary>
     public void OfferRegex(ReadOnlySpan<int> ranks)
     {
         foreach (int rank in ranks)
         {
             if (rank >= Best) return;
-            Route route = _routeOfRank[rank];
-            if (!Path.StartsWith(route.RegexLiteralPrefix) || !ByteText.RegexFindsLatin1(route.PathRegex!, Path)) continue;
-            if (Consider(rank, route)) return;
+            ref readonly RankedRoute candidate = ref _ranked[rank];
+            if (!ByteText.RegexFindsLatin1(candidate.Route.PathRegex!, Path)) continue;
+            if (Consider(rank, candidate)) return;
         }
     }
 
-    private bool Consider(int rank, Route route)
+    private bool Consider(int rank, in RankedRoute candidate)
     {
-        bool methodTaken = (route.MethodMask & MethodBit) != 0;
+        bool methodTaken = (candidate.MethodMask & MethodBit) != 0;
         // Once some route has the request, a 405 is out of the question: skip the conditions of one that cannot win.
         if (!methodTaken && Best != int.MaxValue) return false;
-        if (!route.ConditionsHold(Query, Headers)) return false;
+        if (candidate.HasConditions && !candidate.Route.ConditionsHold(Query, Headers)) return false;
         if (methodTaken)
         {
             Best = rank;
             RefusedBy = 0;
             return true;
         }
-        RefusedBy |= route.MethodMask;
+        RefusedBy |= candidate.MethodMask;
         return false;
     }
 }

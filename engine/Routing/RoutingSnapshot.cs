@@ -40,7 +40,7 @@ internal sealed class RoutingSnapshot
     /// Reads the head's bytes in place and allocates nothing. Thread-safe.
     /// </summary>
     public RouteMatch Match(RequestHead request) =>
-        _matcher.Match(_matcher.Methods.BitOf(request.MethodName, request.Method), request.Host, request.Path, request.Query, request);
+        _matcher.Match(_matcher.Methods.BitOf(request), request.Host, request.Path, request.Query, request);
 
     /// <summary>
     /// The route for a request known only by its authority and path, as the forwarder asks until it reads route actions

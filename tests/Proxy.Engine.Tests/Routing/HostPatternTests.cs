@@ -31,4 +31,20 @@ public sealed class HostPatternTests
     {
         Assert.Equal(expected, Encoding.ASCII.GetString(HostPattern.StripPort(Encoding.ASCII.GetBytes(authority))));
     }
+
+    [Fact]
+    public void StripPort_RandomAuthorities_CutsAtTheLastColonWithNoBracketAfterIt()
+    {
+        // The port search reads eight bytes at a time from the end: every length and place of ':' and ']'.
+        var random = new Random(13);
+        for (int sample = 0; sample < 20_000; sample++)
+        {
+            char[] chars = [.. Enumerable.Range(0, random.Next(0, 40)).Select(_ => random.Next(12) switch { 0 => ':', 1 => ']', 2 => '[', _ => (char)('a' + random.Next(26)) })];
+            string authority = new(chars);
+            int colon = authority.LastIndexOf(':');
+            string expected = colon >= 0 && authority.LastIndexOf(']') < colon ? authority[..colon] : authority;
+
+            Assert.Equal(expected, Encoding.ASCII.GetString(HostPattern.StripPort(Encoding.ASCII.GetBytes(authority))));
+        }
+    }
 }

@@ -102,6 +102,52 @@ public sealed class PathNormalizerTests
     }
 
     [Fact]
+    public void MayNeedWork_RandomPaths_FalseOnlyWhereNormalizeChangesNothing()
+    {
+        // The matcher skips the normaliser when MayNeedWork says no: that must never skip a path the normaliser would
+        // change or refuse. Paths of every length up to 40, from pieces that make and unmake dot segments, escapes
+        // (good, bad, decoded or kept) and repeated slashes.
+        string[] pieces = ["/", "/", "/", "a", "b9", ".", "..", "...", ".a", "%2e", "%2E", "%41", "%2F", "%7e", "%", "%z", "%4", "//", "~", "-"];
+        var random = new Random(17);
+        int skipped = 0, normalised = 0;
+        for (int sample = 0; sample < 50_000; sample++)
+        {
+            var text = new StringBuilder(random.Next(4) == 0 ? "" : "/");
+            int length = random.Next(0, 41);
+            while (text.Length < length) text.Append(pieces[random.Next(pieces.Length)]);
+            byte[] path = Encoding.ASCII.GetBytes(text.ToString());
+            byte[] destination = new byte[path.Length];
+            PathNormalization result = PathNormalizer.Normalize(path, destination, out _);
+
+            if (!PathNormalizer.MayNeedWork(path))
+            {
+                Assert.True(result == PathNormalization.Unchanged, $"{text}: {result}, but MayNeedWork said no");
+                skipped++;
+            }
+            if (result != PathNormalization.Unchanged) normalised++;
+        }
+        Assert.True(skipped > 1_000 && normalised > 10_000, $"skipped {skipped}, normalised {normalised}");
+    }
+
+    [Theory]
+    [InlineData("/a/./b", "Normalized", "/a/b")]
+    [InlineData("/a/.b", "Normalized", "/a/.b")]       // marked, but already normal: its own bytes
+    [InlineData("/%2F", "Normalized", "/%2F")]
+    [InlineData("/a%zz", "InvalidPercentEncoding", "")]
+    [InlineData("/..", "EscapesRoot", "")]
+    [InlineData("*", "Unchanged", "")]
+    public void NormalizeMarked_AsNormalize_ButAnUnchangedPathComesBackWritten(string path, string outcome, string written)
+    {
+        var expected = Enum.Parse<PathNormalization>(outcome);
+        byte[] bytes = Encoding.ASCII.GetBytes(path);
+        byte[] destination = new byte[bytes.Length];
+        PathNormalization result = PathNormalizer.NormalizeMarked(bytes, destination, out int length);
+
+        Assert.Equal(expected, result);
+        if (result == PathNormalization.Normalized) Assert.Equal(written, Encoding.ASCII.GetString(destination, 0, length));
+    }
+
+    [Fact]
     public void MayNeedWork_EveryLengthAndPlace_AgreesWithAPlainScan()
     {
         // The check runs 16 bytes at a time with a padded tail: put each telling pair at every offset of every length.

@@ -58,6 +58,63 @@ public sealed class RouteMatcherPropertyTests
         }
     }
 
+    [Fact]
+    public void Match_ManyRoutesOverAWideAlphabet_AgreesWithTryingEveryRoute()
+    {
+        // Path tree nodes with many children, whose first bytes lie on both sides of 64 (the two halves of a node's
+        // set of first bytes), and regexes keyed by their literal prefixes among them.
+        const string Alphabet = "/!$&'()*+,-.0123456789:;=@ABCXYZ_abcxyz~";
+        var random = new Random(20251124);
+        var outcomes = new Dictionary<string, int>();
+        for (int set = 0; set < 12; set++)
+        {
+            var routes = new List<RouteConfig>();
+            for (int i = 0; i < 300; i++)
+            {
+                // Two bytes at least after the '/', so that most requests are taken by few routes and some by none.
+                string path = "/" + RandomText(random, Alphabet, random.Next(2, 6));
+                RouteConfig route = random.Next(6) switch
+                {
+                    0 => TestRoutes.Route("r" + i, path: path),
+                    1 => TestRoutes.Route("r" + i, regex: "^" + System.Text.RegularExpressions.Regex.Escape(path) + "[0-9]"),
+                    2 => TestRoutes.Route("r" + i, prefix: path, segments: true),
+                    _ => TestRoutes.Route("r" + i, prefix: path),
+                };
+                routes.Add(random.Next(4) == 0 ? route with { Methods = ["POST"] } : route);
+            }
+            // Configured paths are in normal form: leave out the routes that are not, as the loader would refuse them.
+            RouteConfig[] valid = [.. routes.Where(route => route.Path is null && route.PathPrefix is null || IsNormal(route.Path ?? route.PathPrefix!))];
+            RoutingSnapshot snapshot = Compile(valid);
+            for (int r = 0; r < 400; r++)
+            {
+                RouteConfig near = valid[random.Next(valid.Length)];
+                string basis = random.Next(5) == 0 ? "/" + RandomText(random, Alphabet, 3) : near.Path ?? near.PathPrefix ?? "/" + RandomText(random, Alphabet, 3);
+                string target = random.Next(3) switch
+                {
+                    0 => basis,
+                    1 => basis + RandomText(random, Alphabet, random.Next(1, 4)),
+                    _ => basis[..random.Next(1, basis.Length + 1)] + RandomText(random, Alphabet, random.Next(0, 3)),
+                };
+                if (!IsNormal(target)) continue;
+                string method = random.Next(4) == 0 ? "POST" : "GET";
+                string expected = ReferenceMatcher.Match(valid, method, "h", target, []);
+                RouteMatch match = snapshot.Match(Request(method, "h", target));
+                string actual = match.Status == RouteMatchStatus.MethodNotAllowed ? "MethodNotAllowed: " + Encoding.ASCII.GetString(match.Allow) : Outcome(match);
+                Assert.True(expected == actual, $"set {set}: {method} {target}: expected {expected}, matcher said {actual}");
+                string kind = expected.StartsWith("MethodNotAllowed", StringComparison.Ordinal) ? "405" : expected == "NotFound" ? expected : "Found";
+                outcomes[kind] = outcomes.GetValueOrDefault(kind) + 1;
+            }
+        }
+        // Every outcome often, or the agreement says little.
+        int cases = outcomes.Values.Sum();
+        Assert.True(outcomes.Count == 3 && outcomes.Values.All(count => count > cases / 20), string.Join(", ", outcomes.Select(pair => $"{pair.Key} {pair.Value}")));
+
+        static bool IsNormal(string path) => ReferenceMatcher.Normalize(path) == path;
+    }
+
+    private static string RandomText(Random random, string alphabet, int length) =>
+        new([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+
     private static RouteConfig RandomRoute(Random random, int index)
     {
         string[] hosts = random.Next(3) switch

@@ -31,6 +31,61 @@ public sealed class RouteMatcherTests
     }
 
     [Fact]
+    public void Match_HostWithAByteAbove7F_IsNotTheNameBeforeIt()
+    {
+        // Lower-casing with Ascii.ToLower stopped at such a byte, so "a.com\xFF" was looked up as "a.com".
+        RoutingSnapshot snapshot = Compile(Route("exact", hosts: ["a.com"]), Route("wildcard", hosts: ["*.com"]), Route("any"));
+
+        Assert.Equal("any", Outcome(snapshot.Match("GET"u8, [(byte)'a', (byte)'.', (byte)'c', (byte)'o', (byte)'m', 0xFF], "/"u8)));
+        Assert.Equal("exact", Outcome(snapshot.Match("GET"u8, "A.Com"u8, "/"u8)));
+    }
+
+    [Theory]
+    [InlineData("x.b.example.org", "longer")]
+    [InlineData("X.B.EXAMPLE.org:8080", "longer")]
+    [InlineData("b.example.org", "shorter")]
+    [InlineData("xb.example.org", "shorter")]
+    [InlineData("a.x.b.example.org", "longer")]
+    [InlineData("example.org", "any")]
+    [InlineData(".example.org", "any")]
+    [InlineData("b.example.org.", "shorter")]
+    [InlineData("x.b.example.com", "any")]
+    public void Match_Wildcards_TheLongestSuffixThatEndsTheHostAtADot(string host, string expected)
+    {
+        RoutingSnapshot snapshot = Compile(
+            Route("shorter", hosts: ["*.example.org"]),
+            Route("longer", hosts: ["*.b.example.org"]),
+            Route("other-length", hosts: ["*.a.example.org.uk"]),
+            Route("any"));
+
+        Assert.Equal(expected, Outcome(snapshot.Match(Request("GET", host, "/"))));
+    }
+
+    [Theory]
+    [InlineData("/re/1", "re-digit")]
+    [InlineData("/re/x", "prefix")]
+    [InlineData("/reports/2024", "re-any")]
+    [InlineData("/", "root")]
+    [InlineData("/r", "anywhere")]
+    [InlineData("/other/re/1", "anywhere")]
+    [InlineData("/x/end", "ends")]
+    [InlineData("/x", "NotFound")]
+    public void Match_Regexes_TriedByTheirLiteralPrefix(string path, string expected)
+    {
+        // Literal prefixes "/re/", "/re", "" (none), "/" and "": they sit in the path tree, so every regex whose
+        // prefix the path starts with is tried, in file order among regexes.
+        RoutingSnapshot snapshot = Compile(
+            Route("re-digit", regex: "^/re/[0-9]+$"),
+            Route("re-any", regex: "^/re[a-z]+/[0-9]+$"),
+            Route("ends", regex: "end$"),
+            Route("root", regex: "^/$"),
+            Route("prefix", prefix: "/re/x"),
+            Route("anywhere", regex: "r"));
+
+        Assert.Equal(expected, Outcome(snapshot.Match("GET"u8, "h"u8, Encoding.ASCII.GetBytes(path))));
+    }
+
+    [Fact]
     public void MatchAuthorityAndPath_TakesOnlyRoutesThatNeedNoMethodFieldOrAction()
     {
         RoutingSnapshot snapshot = Compile(
