@@ -90,10 +90,14 @@ public sealed partial class DestinationState
     /// <summary>The current weights version; see <see cref="Weight"/>.</summary>
     internal static int WeightsVersion => Volatile.Read(ref _weightsVersion);
 
-    /// <summary>Call when a request is sent to this destination; pair with <see cref="OnRequestEnd(long)"/>. Two interlocked increments.</summary>
+    /// <summary>
+    /// Call when a request is sent to this destination; pair with <see cref="OnRequestEnd(long)"/>. Two interlocked
+    /// increments, and one interlocked store more while a least_conn balancer indexes this destination.
+    /// </summary>
     public void OnRequestStart()
     {
         Interlocked.Increment(ref _activeRequests);
+        PublishInFlight();
         Interlocked.Increment(ref _totalRequests);
     }
 
@@ -107,7 +111,8 @@ public sealed partial class DestinationState
 
     /// <summary>
     /// As <see cref="OnRequestEnd(long)"/>, with <paramref name="endTimestamp"/> the clock's timestamp now
-    /// (what the caller subtracted the start from). Lock-free: a compare-and-swap loop and one decrement.
+    /// (what the caller subtracted the start from). Lock-free: a compare-and-swap loop and one decrement, and one
+    /// interlocked store more while a least_conn balancer indexes this destination.
     /// </summary>
     public void OnRequestEnd(long elapsedTicks, long endTimestamp)
     {
@@ -115,6 +120,7 @@ public sealed partial class DestinationState
         // estimate and decay it over the time this very request was in flight.
         RecordLatency(elapsedTicks, endTimestamp);
         Interlocked.Decrement(ref _activeRequests);
+        PublishInFlight();
     }
 
     /// <inheritdoc/>

@@ -5,19 +5,35 @@ namespace Proxy.Balancers;
 
 /// <summary>
 /// The destination with the fewest in-flight requests relative to its weight ("least_conn"; nginx's weighted
-/// least connections): the smallest ActiveRequests / Weight, compared by cross-multiplication. Ties are broken at
-/// random in proportion to weight — uniformly would ignore weights whenever the cluster is idle, which is when
-/// most destinations tie at zero. Scans every destination: O(N) reads of counters other threads are writing,
-/// so it costs one to two nanoseconds per destination (over 500 ns at 256); prefer <see cref="PowerOfTwoChoices"/> for large clusters.
-/// Lock-free, allocation-free (ties are collected on the stack, or in a pooled array above
-/// <see cref="StackTieLimit"/> destinations); thread-safe as far as the injected <see cref="IRandomSource"/> is.
+/// least connections, HAProxy's leastconn): the smallest ActiveRequests / Weight, exactly. Ties are broken at random in
+/// proportion to weight — uniformly would ignore weights whenever the cluster is idle, which is when most destinations
+/// tie at zero — and uniformly when all weights are equal. No random number is drawn when one destination is least.
+/// <para>
+/// Each available set of more than <see cref="ScanLimit"/> destinations gets an <see cref="InFlightTable"/> (cached like
+/// other balancers' tables; <see cref="Prepare"/> builds it off the request path): the destinations copy their in-flight
+/// counts into it as requests start and end, and a pick reads those contiguous ints with vector instructions, two
+/// passes of N/8 steps, instead of visiting N objects. Smaller sets, and sets the table cannot answer exactly (see
+/// <see cref="InFlightTable"/>: no 256-bit vector hardware, more than <see cref="InFlightTable.MaxDestinations"/>
+/// destinations, loads too large for its integer keys), are scanned: the destinations' own counters are read one by
+/// one, as nginx does, for the same choice.
+/// </para>
+/// Lock-free, allocation-free once the set's table exists; thread-safe as far as the injected
+/// <see cref="IRandomSource"/> is.
 /// </summary>
 public sealed class LeastRequests : IBalancer
 {
-    /// <summary>Clusters up to this many destinations collect ties on the stack.</summary>
+    /// <summary>Clusters up to this many destinations collect ties on the stack when scanned.</summary>
     public const int StackTieLimit = 512;
 
+    /// <summary>
+    /// Sets up to this many destinations are always scanned: reading a few objects costs less than a table's fixed part
+    /// (finding the set's table, two passes however short). Measured here: 8-14 ns scanned against 20-30 ns through the
+    /// table for two to eight destinations, about equal at sixteen.
+    /// </summary>
+    public const int ScanLimit = 8;
+
     private readonly IRandomSource _random;
+    private readonly AvailableSetCache<InFlightTable> _tables = new(InFlightTable.Build);
 
     /// <summary>A balancer breaking ties with <paramref name="random"/>.</summary>
     public LeastRequests(IRandomSource random)
@@ -27,8 +43,30 @@ public sealed class LeastRequests : IBalancer
     }
 
     /// <inheritdoc/>
-    [SkipLocalsInit]
     public int Pick(ReadOnlySpan<DestinationState> available, in PickContext context)
+    {
+        if (available.Length <= ScanLimit) return PickByScan(available);
+        InFlightTable table = _tables.Get(available);
+        if (table.CanPick)
+        {
+            if (!table.IsAdopted) table.EnsureAdopted();
+            int picked = table.TryPick(_random);
+            if (picked >= 0) return picked;
+        }
+        return PickByScan(available);
+    }
+
+    /// <summary>Builds the table of <paramref name="available"/> and seats its destinations there, so that the first pick does not.</summary>
+    public void Prepare(ReadOnlySpan<DestinationState> available)
+    {
+        if (available.Length <= ScanLimit) return;
+        InFlightTable table = _tables.Get(available);
+        if (table.CanPick) table.EnsureAdopted();
+    }
+
+    /// <summary>The same choice as the table's, from the destinations' own counters: O(N), for sets the table cannot answer.</summary>
+    [SkipLocalsInit]
+    internal int PickByScan(ReadOnlySpan<DestinationState> available)
     {
         if (available.Length < 2) return available.Length - 1;
         if (available.Length <= StackTieLimit) return PickAmong(available, stackalloc int[available.Length]);

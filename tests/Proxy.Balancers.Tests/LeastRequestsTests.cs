@@ -84,4 +84,135 @@ public class LeastRequestsTests
 
         Assert.Equal(LeastRequests.StackTieLimit + 99, balancer.Pick(set, default));
     }
+
+    [Fact]
+    public void PickByScan_ClusterLargerThanStackLimit_StillPicksFewest()
+    {
+        DestinationState[] set = Destinations.Equal(LeastRequests.StackTieLimit + 100);
+        foreach (DestinationState destination in set) destination.OnRequestStart();
+        set[555].OnRequestEnd(1);
+
+        Assert.Equal(555, new LeastRequests(new SeededRandomSource(1)).PickByScan(set));
+    }
+
+    [Fact]
+    public void PickByScan_ClusterLargerThanStackLimitAllTied_ChoosesAmongAll()
+    {
+        DestinationState[] set = Destinations.Equal(LeastRequests.StackTieLimit + 100);
+        var balancer = new LeastRequests(new ScriptedRandomSource(LeastRequests.StackTieLimit + 99));
+
+        Assert.Equal(LeastRequests.StackTieLimit + 99, balancer.PickByScan(set));
+    }
+
+    [Fact]
+    public void Pick_ClusterLargerThanTheTableLimit_ScansAndStaysExact()
+    {
+        DestinationState[] set = Destinations.Equal(InFlightTable.MaxDestinations + 1);
+        foreach (DestinationState destination in set) destination.OnRequestStart();
+        set[^1].OnRequestEnd(1);
+        var random = new ScriptedRandomSource();
+
+        Assert.Equal(set.Length - 1, new LeastRequests(random).Pick(set, default));
+        Assert.Equal(0, random.Calls);
+    }
+
+    [Fact]
+    public void Pick_KeysBeyondWhatTheTableHolds_ScansAndStaysExact()
+    {
+        // The weights' least common multiple does not fit an int: with everyone busy the table's least key saturates.
+        DestinationState[] set = Destinations.WithWeights([.. Enumerable.Repeat(2, 10), 3, 1_000_000_007]);
+        foreach (DestinationState destination in set) destination.OnRequestStart();
+        var balancer = new LeastRequests(new ScriptedRandomSource());
+
+        Assert.Equal(11, balancer.Pick(set, default));
+        set[11].OnRequestStart();
+        Assert.Equal(11, balancer.Pick(set, default));
+    }
+
+    [Fact]
+    public void Pick_RequestsStartAndEnd_AlwaysPicksALeastLoadedDestination()
+    {
+        DestinationState[] set = Destinations.WithWeights(Enumerable.Range(0, 50).Select(i => 1 + (i % 6)).ToArray());
+        var balancer = new LeastRequests(new SeededRandomSource(2));
+        var steps = new Random(3);
+        var open = new List<int>();
+
+        for (int i = 0; i < 20_000; i++)
+        {
+            int picked = balancer.Pick(set, default);
+            Assert.Contains(picked, LeastLoaded.Of(set));
+            set[picked].OnRequestStart();
+            open.Add(picked);
+            // Requests end out of order, and the load drifts between about 100 and 200 in flight.
+            while (open.Count > 100 + steps.Next(100))
+            {
+                int ending = steps.Next(open.Count);
+                set[open[ending]].OnRequestEnd(1);
+                open[ending] = open[^1];
+                open.RemoveAt(open.Count - 1);
+            }
+        }
+    }
+
+    [Fact]
+    public void Pick_SubsetOfTheCluster_ChoosesOnlyWithinTheSpanAndReturnsItsIndex()
+    {
+        DestinationState[] cluster = Destinations.WithWeights(Enumerable.Range(0, 40).Select(i => 1 + (i % 3)).ToArray());
+        for (int i = 0; i < cluster.Length; i++) Destinations.StartRequests(cluster[i], 1 + (i * 7 % 5));
+        cluster[0].OnRequestEnd(1);   // the cluster's least loaded, in neither subset below
+        DestinationState[] everyThird = [.. cluster.Where((_, i) => i % 3 == 1)];
+        var balancer = new LeastRequests(new SeededRandomSource(4));
+
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Contains(balancer.Pick(everyThird, default), LeastLoaded.Of(everyThird));
+            Assert.Contains(balancer.Pick(cluster.AsSpan(5, 20), default), LeastLoaded.Of(cluster.AsSpan(5, 20)));
+        }
+    }
+
+    [Fact]
+    public void Pick_AvailableSetChangesAsOnAReload_CountsCarryOverAndPicksStayExact()
+    {
+        DestinationState[] before = Destinations.WithWeights([.. Enumerable.Range(0, 20).Select(i => 1 + (i % 3))]);
+        var balancer = new LeastRequests(new SeededRandomSource(5));
+        balancer.Prepare(before);
+        for (int i = 0; i < 60; i++) before[balancer.Pick(before, default)].OnRequestStart();
+        int[] carried = [.. before.Select(d => d.ActiveRequests)];
+
+        // The reload keeps fourteen destinations (one with a new weight), drops six and adds three; health then ejects one.
+        before[3].Weight = 4;
+        DestinationState[] after = [.. before[..14], .. Destinations.WithWeights(2, 5, 1)];
+        DestinationState[] ejected = [.. after.Where((_, i) => i != 1)];
+        balancer.Prepare(after);
+
+        Assert.Equal(carried[..14], after[..14].Select(d => d.ActiveRequests));
+        foreach (DestinationState[] set in new[] { after, ejected, after, before, ejected })
+        {
+            // No Prepare: a set seen before takes its destinations back on its first pick.
+            for (int i = 0; i < 30; i++)
+            {
+                int picked = balancer.Pick(set, default);
+                Assert.Contains(picked, LeastLoaded.Of(set));
+                set[picked].OnRequestStart();
+            }
+        }
+    }
+
+    [Fact]
+    public void Pick_TwoBalancersOverTheSameDestinations_BothStayExact()
+    {
+        DestinationState[] set = Destinations.WithWeights(Enumerable.Range(0, 20).Select(i => 1 + (i % 2)).ToArray());
+        var first = new LeastRequests(new SeededRandomSource(6));
+        var second = new LeastRequests(new SeededRandomSource(7));
+
+        for (int i = 0; i < 200; i++)
+        {
+            LeastRequests balancer = i % 3 == 0 ? first : second;
+            int picked = balancer.Pick(set, default);
+            Assert.Contains(picked, LeastLoaded.Of(set));
+            set[picked].OnRequestStart();
+            DestinationState ending = set[(i * 7) % set.Length];
+            if (i % 4 == 3 && ending.ActiveRequests > 0) ending.OnRequestEnd(1);
+        }
+    }
 }
