@@ -1,46 +1,32 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Proxy.Engine.Server;
 
 namespace Proxy.Engine.Reload;
 
 /// <summary>
-/// Calls back once the configuration's files have changed and then stayed unchanged for a moment. Relevant
-/// files: every file of the configuration, and every *.toml in a directory an include wildcard reads (a new
-/// conf.d/x.toml is a new piece of configuration). The quiet period turns an editor's double write or a deploy
-/// tool's burst into one reload, and the reload itself skips unchanged content by its hash.
+/// Calls back once the configuration's files have stopped changing for a moment. Directories are watched,
+/// not files: editors and deploy tools replace a file by writing a temporary one and renaming it over the
+/// old (the old file's watch would die with it), and many write twice; the debounce turns a burst into one
+/// reload, and the reload itself skips unchanged content by its hash.
+/// Relevant changes: any file of the configuration, and any *.toml appearing or changing in a directory an
+/// include wildcard reads (a new conf.d/x.toml is a new piece of configuration).
 /// </summary>
-/// <remarks>
-/// It polls: every <see cref="PollInterval"/> it takes a fingerprint of those files (size and last write time, or
-/// absence) and compares it with the last one. It does not use inotify (FileSystemWatcher) because that watches
-/// whole directories: every write to any file beside the configuration — a log written on every request — costs
-/// an event and its allocations (measured: about 50-150 B per proxied request). Polling costs a few stat calls per
-/// interval whatever else the directory holds, sees files replaced by a rename like any other change, and works on
-/// the network and container mounts where inotify reports nothing. Caddy's --watch polls for the same reasons.
-/// </remarks>
 internal sealed class ConfigFileWatcher : IDisposable
 {
-    /// <summary>How often the files are looked at.</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly Lock _lock = new();
-    private readonly Timer _timer;
+    private readonly Timer _debounce;
     private readonly TimeSpan _quietFor;
-    private readonly Action _onChange;
     private readonly ILogger _logger;
-    private string[] _files = [];
-    private string[] _includeDirectories = [];
-    private int _fingerprint;
-    private long _changedAt;     // Stopwatch timestamp of the latest change seen; 0 when none is waiting
-    private readonly HashSet<string> _failing = new(StringComparer.Ordinal);    // paths whose last look failed, logged once each
+    private readonly Dictionary<string, FileSystemWatcher> _watchers = new(StringComparer.Ordinal);
+    private HashSet<string> _files = new(StringComparer.Ordinal);
+    private HashSet<string> _includeDirectories = new(StringComparer.Ordinal);
     private bool _disposed;
 
     public ConfigFileWatcher(TimeSpan quietFor, Action onChange, ILogger logger)
     {
         _quietFor = quietFor;
-        _onChange = onChange;
         _logger = logger;
-        _timer = new Timer(_ => Poll(), null, PollInterval, PollInterval);
+        _debounce = new Timer(_ => onChange(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Watches exactly these files and include directories from now on (they change with a reload).</summary>
@@ -49,72 +35,71 @@ internal sealed class ConfigFileWatcher : IDisposable
         lock (_lock)
         {
             if (_disposed) return;
-            _files = [.. files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
-            _includeDirectories = [.. includeDirectories.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
-            // What was just loaded is the baseline; a change still waiting for its quiet period keeps waiting.
-            _fingerprint = Fingerprint();
+            _files = new HashSet<string>(files.Select(Path.GetFullPath), StringComparer.Ordinal);
+            _includeDirectories = new HashSet<string>(includeDirectories.Select(Path.GetFullPath), StringComparer.Ordinal);
+            var directories = new HashSet<string>(_includeDirectories, StringComparer.Ordinal);
+            foreach (string file in _files) directories.Add(Path.GetDirectoryName(file)!);
+
+            foreach (string gone in _watchers.Keys.Where(d => !directories.Contains(d)).ToList())
+            {
+                _watchers[gone].Dispose();
+                _watchers.Remove(gone);
+            }
+            foreach (string directory in directories.Where(d => !_watchers.ContainsKey(d) && Directory.Exists(d)))
+            {
+                try
+                {
+                    _watchers[directory] = Start(directory);
+                }
+                catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+                {
+                    Log.WatchFailed(_logger, directory, ex);
+                }
+            }
         }
     }
 
-    private void Poll()
+    private FileSystemWatcher Start(string directory)
+    {
+        var watcher = new FileSystemWatcher(directory)
+        {
+            IncludeSubdirectories = false,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        watcher.Changed += (_, e) => OnEvent(e.FullPath);
+        watcher.Created += (_, e) => OnEvent(e.FullPath);
+        watcher.Deleted += (_, e) => OnEvent(e.FullPath);
+        watcher.Renamed += (_, e) =>
+        {
+            OnEvent(e.OldFullPath);
+            OnEvent(e.FullPath);
+        };
+        watcher.Error += (_, e) => Log.WatchFailed(_logger, directory, e.GetException());
+        watcher.EnableRaisingEvents = true;
+        return watcher;
+    }
+
+    private void OnEvent(string path)
     {
         lock (_lock)
         {
-            if (_disposed) return;
-            int fingerprint = Fingerprint();
-            if (fingerprint != _fingerprint)
-            {
-                _fingerprint = fingerprint;
-                _changedAt = Stopwatch.GetTimestamp();    // every change restarts the quiet period
-                return;
-            }
-            if (_changedAt == 0 || Stopwatch.GetElapsedTime(_changedAt) < _quietFor) return;
-            _changedAt = 0;
-        }
-        _onChange();
-    }
-
-    // Order-independent (a sum), so that the order a directory lists its files in does not matter.
-    private int Fingerprint()
-    {
-        int sum = 0;
-        foreach (string file in _files) sum += Look(file, () => Of(new FileInfo(file)));
-        foreach (string directory in _includeDirectories)
-        {
-            sum += Look(directory, () =>
-            {
-                var info = new DirectoryInfo(directory);
-                if (!info.Exists) return -1;
-                int files = 0;
-                foreach (FileInfo file in info.EnumerateFiles("*.toml")) files += Of(file);
-                return files;
-            });
-        }
-        return sum;
-    }
-
-    private static int Of(FileInfo file) =>
-        file.Exists ? HashCode.Combine(file.FullName, file.Length, file.LastWriteTimeUtc.Ticks) : HashCode.Combine(file.FullName);
-
-    // A path that cannot be read (permissions, a mount gone) counts as one state of its own, logged once.
-    private int Look(string path, Func<int> look)
-    {
-        try
-        {
-            int result = look();
-            _failing.Remove(path);
-            return result;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            if (_failing.Add(path)) Log.WatchFailed(_logger, path, ex);
-            return HashCode.Combine(path, ex.GetType());
+            if (_disposed || !IsRelevant(path)) return;
+            _debounce.Change(_quietFor, Timeout.InfiniteTimeSpan);    // every event restarts the quiet period
         }
     }
+
+    private bool IsRelevant(string path) =>
+        _files.Contains(path) ||
+        (path.EndsWith(".toml", StringComparison.Ordinal) && _includeDirectories.Contains(Path.GetDirectoryName(path)!));
 
     public void Dispose()
     {
-        lock (_lock) _disposed = true;
-        _timer.Dispose();
+        lock (_lock)
+        {
+            _disposed = true;
+            foreach (FileSystemWatcher watcher in _watchers.Values) watcher.Dispose();
+            _watchers.Clear();
+        }
+        _debounce.Dispose();
     }
 }
