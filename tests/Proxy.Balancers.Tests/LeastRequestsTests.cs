@@ -120,13 +120,13 @@ public class LeastRequestsTests
     public void Pick_KeysBeyondWhatTheTableHolds_ScansAndStaysExact()
     {
         // The weights' least common multiple does not fit an int: with everyone busy the table's least key saturates.
-        DestinationState[] set = Destinations.WithWeights([.. Enumerable.Repeat(2, 10), 3, 1_000_000_007]);
+        DestinationState[] set = Destinations.WithWeights([.. Enumerable.Repeat(2, 20), 3, 1_000_000_007]);
         foreach (DestinationState destination in set) destination.OnRequestStart();
         var balancer = new LeastRequests(new ScriptedRandomSource());
 
-        Assert.Equal(11, balancer.Pick(set, default));
-        set[11].OnRequestStart();
-        Assert.Equal(11, balancer.Pick(set, default));
+        Assert.Equal(21, balancer.Pick(set, default));
+        set[21].OnRequestStart();
+        Assert.Equal(21, balancer.Pick(set, default));
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public class LeastRequestsTests
     [Fact]
     public void Pick_SubsetOfTheCluster_ChoosesOnlyWithinTheSpanAndReturnsItsIndex()
     {
-        DestinationState[] cluster = Destinations.WithWeights(Enumerable.Range(0, 40).Select(i => 1 + (i % 3)).ToArray());
+        DestinationState[] cluster = Destinations.WithWeights(Enumerable.Range(0, 80).Select(i => 1 + (i % 3)).ToArray());
         for (int i = 0; i < cluster.Length; i++) Destinations.StartRequests(cluster[i], 1 + (i * 7 % 5));
         cluster[0].OnRequestEnd(1);   // the cluster's least loaded, in neither subset below
         DestinationState[] everyThird = [.. cluster.Where((_, i) => i % 3 == 1)];
@@ -166,26 +166,26 @@ public class LeastRequestsTests
         for (int i = 0; i < 50; i++)
         {
             Assert.Contains(balancer.Pick(everyThird, default), LeastLoaded.Of(everyThird));
-            Assert.Contains(balancer.Pick(cluster.AsSpan(5, 20), default), LeastLoaded.Of(cluster.AsSpan(5, 20)));
+            Assert.Contains(balancer.Pick(cluster.AsSpan(5, 30), default), LeastLoaded.Of(cluster.AsSpan(5, 30)));
         }
     }
 
     [Fact]
     public void Pick_AvailableSetChangesAsOnAReload_CountsCarryOverAndPicksStayExact()
     {
-        DestinationState[] before = Destinations.WithWeights([.. Enumerable.Range(0, 20).Select(i => 1 + (i % 3))]);
+        DestinationState[] before = Destinations.WithWeights([.. Enumerable.Range(0, 30).Select(i => 1 + (i % 3))]);
         var balancer = new LeastRequests(new SeededRandomSource(5));
         balancer.Prepare(before);
         for (int i = 0; i < 60; i++) before[balancer.Pick(before, default)].OnRequestStart();
         int[] carried = [.. before.Select(d => d.ActiveRequests)];
 
-        // The reload keeps fourteen destinations (one with a new weight), drops six and adds three; health then ejects one.
+        // The reload keeps 22 destinations (one with a new weight), drops eight and adds three; health then ejects one.
         before[3].Weight = 4;
-        DestinationState[] after = [.. before[..14], .. Destinations.WithWeights(2, 5, 1)];
+        DestinationState[] after = [.. before[..22], .. Destinations.WithWeights(2, 5, 1)];
         DestinationState[] ejected = [.. after.Where((_, i) => i != 1)];
         balancer.Prepare(after);
 
-        Assert.Equal(carried[..14], after[..14].Select(d => d.ActiveRequests));
+        Assert.Equal(carried[..22], after[..22].Select(d => d.ActiveRequests));
         foreach (DestinationState[] set in new[] { after, ejected, after, before, ejected })
         {
             // No Prepare: a set seen before takes its destinations back on its first pick.
@@ -196,6 +196,55 @@ public class LeastRequestsTests
                 set[picked].OnRequestStart();
             }
         }
+    }
+
+    [Fact]
+    public void Pick_TableSizedSetInSteadyState_AllocatesNothing()
+    {
+        DestinationState[] set = Destinations.WithWeights([.. Enumerable.Range(0, 64).Select(i => 1 + (i % 4))]);
+        var balancer = new LeastRequests(new SeededRandomSource(8));
+        balancer.Prepare(set);
+        for (int i = 0; i < 1_000; i++) PickStartEnd(balancer, set, i);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++) PickStartEnd(balancer, set, i);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Pick_ManyThreadsFlippingBetweenTwoSets_StaysExactAfterwards()
+    {
+        DestinationState[] set = Destinations.WithWeights([.. Enumerable.Range(0, 48).Select(i => 1 + (i % 3))]);
+        var balancer = new LeastRequests(SharedRandomSource.Instance);
+        int failures = 0;
+
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                // Half the threads flip between the whole set and a part of it, as during a health change.
+                ReadOnlySpan<DestinationState> available = thread % 2 == 0 || i % 100 < 50 ? set : set.AsSpan(0, 40);
+                int chosen = balancer.Pick(available, default);
+                if (chosen < 0 || chosen >= available.Length)
+                {
+                    Interlocked.Increment(ref failures);
+                    continue;
+                }
+                available[chosen].OnRequestStart();
+                available[chosen].OnRequestEnd(1);
+            }
+        });
+
+        Assert.Equal(0, failures);
+        Assert.All(set, d => Assert.Equal(0, d.ActiveRequests));
+        for (int i = 0; i < set.Length; i++)
+        {
+            if (i != 29) set[i].OnRequestStart();
+        }
+        Assert.Equal(29, balancer.Pick(set, default));
+        Assert.Equal(29, balancer.Pick(set.AsSpan(0, 40), default));
     }
 
     [Fact]
@@ -214,5 +263,12 @@ public class LeastRequestsTests
             DestinationState ending = set[(i * 7) % set.Length];
             if (i % 4 == 3 && ending.ActiveRequests > 0) ending.OnRequestEnd(1);
         }
+    }
+
+    private static void PickStartEnd(LeastRequests balancer, DestinationState[] set, int i)
+    {
+        DestinationState chosen = set[balancer.Pick(set, default)];
+        chosen.OnRequestStart();
+        if (i % 3 != 0) chosen.OnRequestEnd(1, 1);
     }
 }

@@ -12,7 +12,7 @@ namespace Proxy.Benchmarks.Balancers;
 public class DestinationStateBenchmarks
 {
     private readonly DestinationState _state = new("10.0.0.1:8080", 1);
-    private readonly DestinationState[] _leastConnSet = [.. Enumerable.Range(1, 16).Select(i => new DestinationState($"10.0.0.{i}:8080", 1))];
+    private readonly DestinationState[] _leastConnSet = [.. Enumerable.Range(1, 32).Select(i => new DestinationState($"10.0.0.{i}:8080", 1))];
     private readonly long _elapsed = System.Diagnostics.Stopwatch.Frequency / 100;
     private long _now = System.Diagnostics.Stopwatch.GetTimestamp();
 
