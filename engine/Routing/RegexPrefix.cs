@@ -4,9 +4,10 @@ namespace Proxy.Engine.Routing;
 
 /// <summary>
 /// The literal bytes an anchored regex forces at the start of its input ("^/api/v[0-9]" forces "/api/v"), so that
-/// the matcher can turn down most paths with one comparison instead of running the regex. Conservative: any
-/// construct it does not read plainly (a group, a class, an escape other than escaped punctuation, a literal
-/// followed by a quantifier) ends the prefix, and a pattern with a '|' outside every group gives none.
+/// the matcher can file the route in its path tree under them and run the regex only for paths that start with them
+/// (see <see cref="PathIndex"/>). Conservative: any construct it does not read plainly (a group, a class, an escape
+/// other than escaped punctuation, a literal followed by a quantifier) ends the prefix, and a pattern with a '|'
+/// outside every group gives none.
 /// </summary>
 internal static class RegexPrefix
 {

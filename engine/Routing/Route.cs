@@ -84,7 +84,10 @@ internal sealed class Route
 
     public Regex? PathRegex { get; }
 
-    /// <summary>Bytes every path the regex matches starts with ("/re" for "^/re[0-9]"), checked before the regex runs; often empty.</summary>
+    /// <summary>
+    /// Bytes every path the regex matches starts with ("/re" for "^/re[0-9]"); often empty. The route sits in the path
+    /// tree under them, so its regex runs only for paths that start with them.
+    /// </summary>
     public byte[] RegexLiteralPrefix { get; } = [];
 
     /// <summary>The methods taken, as bits of the snapshot's <see cref="MethodTable"/>.</summary>
