@@ -35,4 +35,23 @@ if (args.Length > 0 && args[0] == "time-config")
     }
     return;
 }
+if (args.Length > 0 && args[0] == "loop-config")
+{
+    // The benchmark's whole reload (10,000 routes) in a plain loop, for a profiler to attach to: `loop-config [rounds]`.
+    var reload = new Proxy.Benchmarks.Config.ConfigReloadBenchmarks { Routes = 10_000 };
+    reload.Setup();
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50;
+    TimeSpan pausedBefore = GC.GetTotalPauseDuration();
+    int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var sw = Stopwatch.StartNew();
+    for (int round = 0; round < rounds; round++) reload.ParseValidateCompilePublish();
+    double perRound = sw.Elapsed.TotalMilliseconds / rounds;
+    double paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / rounds;
+    double megabytes = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6 / rounds;
+    string collections = string.Join("/", Enumerable.Range(0, 3).Select(g => ((GC.CollectionCount(g) - collectionsBefore[g]) / (double)rounds).ToString("F2", System.Globalization.CultureInfo.InvariantCulture)));
+    Console.WriteLine($"{perRound:F1} ms per reload over {rounds} rounds, of which GC pauses {paused:F1} ms; {megabytes:F1} MB allocated; gen0/1/2 collections per reload {collections}");
+    reload.Cleanup();
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
