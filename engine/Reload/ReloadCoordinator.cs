@@ -57,6 +57,8 @@ internal sealed class ReloadCoordinator : IDisposable
                     ["this configuration was not read from a file (the embedded default), so there is nothing to reload"]);
             }
 
+            // Sized from the running configuration's files: the new one is usually about as large.
+            using var gcRegion = ReloadGcRegion.Enter(ReloadGcRegion.SizeOf(Status.Files.Count > 0 ? Status.Files : [_configPath]));
             ConfigLoadResult loaded = ConfigLoader.LoadFile(_configPath);
             if (!loaded.Succeeded) return Record(trigger, applied: false, unchanged: false, [.. loaded.Errors.Select(e => e.ToString())]);
 
