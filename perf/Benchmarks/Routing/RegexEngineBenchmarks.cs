@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+using BenchmarkDotNet.Attributes;
+
+namespace Proxy.Benchmarks.Routing;
+
+/// <summary>
+/// What a path_regex match costs in each engine .NET offers, on the path of RouteLookupBenchmarks' regex row:
+/// NonBacktracking (what routes use: linear in the path's length whatever the pattern), Compiled with and without a
+/// match timeout (faster, but a backtracking engine: a pattern such as <c>^(a+)+$</c> takes exponential time, which a
+/// timeout only bounds per request), and the interpreter. Also NonBacktracking on the path without the literal prefix
+/// the routing tree has already matched, to show what trimming it would save.
+/// </summary>
+[MemoryDiagnoser]
+[MinColumn, MedianColumn]
+public class RegexEngineBenchmarks
+{
+    private const string Pattern = "^/re1/[0-9]+/(edit|view)$";
+    private static readonly char[] Path = "/re1/12345/edit".ToCharArray();
+    private static readonly char[] PathAfterPrefix = "12345/edit".ToCharArray();
+
+    private readonly Regex _nonBacktracking = new(Pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private readonly Regex _nonBacktrackingAfterPrefix = new("^[0-9]+/(edit|view)$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private readonly Regex _compiled = new(Pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private readonly Regex _compiledWithTimeout = new(Pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(10));
+    private readonly Regex _interpreted = new(Pattern, RegexOptions.CultureInvariant);
+
+    [Benchmark(Baseline = true, Description = "NonBacktracking (in use)")]
+    public bool NonBacktracking() => _nonBacktracking.IsMatch(Path);
+
+    [Benchmark(Description = "NonBacktracking, after the literal prefix")]
+    public bool NonBacktrackingAfterPrefix() => _nonBacktrackingAfterPrefix.IsMatch(PathAfterPrefix);
+
+    [Benchmark(Description = "Compiled (backtracking)")]
+    public bool Compiled() => _compiled.IsMatch(Path);
+
+    [Benchmark(Description = "Compiled, 10 ms match timeout")]
+    public bool CompiledWithTimeout() => _compiledWithTimeout.IsMatch(Path);
+
+    [Benchmark(Description = "interpreted (backtracking)")]
+    public bool Interpreted() => _interpreted.IsMatch(Path);
+}
