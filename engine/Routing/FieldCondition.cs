@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Proxy.Engine.Config;
 using Proxy.Engine.Config.Values;
 using Proxy.Protocols.Http1;
@@ -16,7 +15,7 @@ internal sealed class FieldCondition
 {
     private readonly byte[] _name;
     private readonly byte[] _value;
-    private readonly Regex? _regex;
+    private readonly ByteRegex? _regex;
 
     public FieldCondition(FieldMatchConfig config)
     {
@@ -40,7 +39,7 @@ internal sealed class FieldCondition
                 if (Kind switch
                 {
                     FieldMatchKind.Equals => head.ValueOf(field).SequenceEqual(_value),
-                    FieldMatchKind.Regex => ByteText.RegexFindsLatin1(_regex!, head.ValueOf(field)),
+                    FieldMatchKind.Regex => _regex!.IsMatchLatin1(head.ValueOf(field)),
                     _ => true,
                 })
                 {
@@ -64,7 +63,7 @@ internal sealed class FieldCondition
                     return true;
                 case FieldMatchKind.Equals when ByteText.FormDecodedEquals(value, _value):
                     return true;
-                case FieldMatchKind.Regex when ByteText.RegexFindsFormDecoded(_regex!, value):
+                case FieldMatchKind.Regex when ByteText.RegexFindsFormDecoded(_regex!.Regex, value):
                     return true;
             }
         }

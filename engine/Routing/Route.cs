@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Proxy.Engine.Config;
 using Proxy.Engine.Config.Values;
 using Proxy.Protocols.Http1;
@@ -82,7 +81,7 @@ internal sealed class Route
     /// <summary>The prefix matches whole segments only.</summary>
     public bool PathPrefixSegments { get; }
 
-    public Regex? PathRegex { get; }
+    public ByteRegex? PathRegex { get; }
 
     /// <summary>
     /// Bytes every path the regex matches starts with ("/re" for "^/re[0-9]"); often empty. The route sits in the path

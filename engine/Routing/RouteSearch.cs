@@ -56,7 +56,7 @@ internal ref struct RouteSearch
         {
             if (rank >= Best) return;
             ref readonly RankedRoute candidate = ref _ranked[rank];
-            if (!ByteText.RegexFindsLatin1(candidate.Route.PathRegex!, Path)) continue;
+            if (!candidate.Route.PathRegex!.IsMatchLatin1(Path)) continue;
             if (Consider(rank, candidate)) return;
         }
     }

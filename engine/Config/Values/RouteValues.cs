@@ -58,23 +58,23 @@ internal static class RouteValues
     }
 
     /// <summary>
-    /// Every route regex runs on .NET's non-backtracking engine: its time is linear in the input whatever the
-    /// pattern, so no request can make matching catastrophic, and no timeout is needed.
+    /// Every route regex runs in linear time whatever the pattern (its own byte automaton, or .NET's non-backtracking
+    /// engine: see <see cref="ByteRegex"/>), so no request can make matching catastrophic, and no timeout is needed.
     /// </summary>
     /// <remarks>
     /// Building one costs a millisecond or more, so each pattern is built once and shared (a Regex is immutable
     /// and thread-safe): validating a config and compiling it, and every reload that keeps the pattern, reuse it.
     /// </remarks>
-    public static Regex CreateRegex(string pattern)
+    public static ByteRegex CreateRegex(string pattern)
     {
-        if (Regexes.TryGetValue(pattern, out Regex? regex)) return regex;
-        regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        if (Regexes.TryGetValue(pattern, out ByteRegex? regex)) return regex;
+        regex = new ByteRegex(pattern);
         if (Regexes.Count >= MaxSharedRegexes) Regexes.Clear();     // patterns of long-gone configs
         return Regexes.GetOrAdd(pattern, regex);
     }
 
     private const int MaxSharedRegexes = 10_000;
-    private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ByteRegex> Regexes = new(StringComparer.Ordinal);
 
     /// <summary>One entry of <c>methods</c>: a token (RFC 9110 §9.1), case-sensitive.</summary>
     public static bool TryParseMethod(string text, out string method, out string problem)
