@@ -26,14 +26,14 @@ namespace Proxy.Engine.Http2;
 internal sealed class Http2StreamTransport : IClientTransport
 {
     private static readonly PipeOptions RequestPipeOptions = new(
-        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
-        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
+        pool: Connections.BlockPool.Instance, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.ThreadPool,
+        pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: Connections.BlockPool.BlockSize, useSynchronizationContext: false);
 
     private static readonly PipeOptions ResponsePipeOptions = new(
-        pool: StreamBlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+        pool: Connections.BlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: Connections.TransportOptions.PauseWriterThreshold,
         resumeWriterThreshold: Connections.TransportOptions.PauseWriterThreshold / 2,
-        minimumSegmentSize: StreamBlockPool.BlockSize, useSynchronizationContext: false);
+        minimumSegmentSize: Connections.BlockPool.BlockSize, useSynchronizationContext: false);
 
     private readonly Pipe _request = new(RequestPipeOptions);
     private readonly Pipe _response = new(ResponsePipeOptions);

@@ -101,7 +101,7 @@ internal sealed class AcceptLoop
                 break;
             }
             client.NoDelay = true;
-            var transport = new SocketClientTransport(SocketConnection.Create(client, TransportOptions.Pipe, _server.ClientTransport, name: "client"));
+            var transport = new SocketClientTransport(SocketConnection.Create(client, TransportOptions.ClientSend, TransportOptions.Pipe, _server.ClientTransport, name: "client"));
             _ = RunConnectionAsync(transport);
         }
     }

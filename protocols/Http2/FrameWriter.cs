@@ -57,7 +57,7 @@ public static class FrameWriter
             FrameFlags flags = last && endStream ? FrameFlags.EndStream : FrameFlags.None;
             WriteFrameHeader(output, new FrameHeader(length, FrameType.Data, flags, streamId));
             ReadOnlySequence<byte> chunk = rest.Slice(0, length);
-            foreach (ReadOnlyMemory<byte> segment in chunk) output.Write(segment.Span);
+            foreach (ReadOnlyMemory<byte> segment in chunk) CopyInto(output, segment.Span);
             rest = rest.Slice(length);
         }
         while (!rest.IsEmpty);
@@ -210,6 +210,21 @@ public static class FrameWriter
         }
     }
 
+    // Copies a payload in the spans the writer offers unasked. BuffersExtensions.Write asks each time for a span as
+    // large as the rest (up to a whole 16 KiB frame), and a pipe rents a fresh array of that size class for each
+    // request: a 100 MB HTTP/2 download allocated 4.9 MB that way where HTTP/1.1 allocated 56 KB.
+    private static void CopyInto(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            Span<byte> span = output.GetSpan();
+            int length = Math.Min(span.Length, bytes.Length);
+            bytes[..length].CopyTo(span);
+            output.Advance(length);
+            bytes = bytes[length..];
+        }
+    }
+
     private static void WriteFrame(IBufferWriter<byte> output, in FrameHeader header, ReadOnlySpan<byte> payload)
     {
         // One span for small frames (the usual case); the payload of a large one is copied in as many spans as the writer gives.
@@ -222,7 +237,7 @@ public static class FrameWriter
             return;
         }
         WriteFrameHeader(output, header);
-        output.Write(payload);
+        CopyInto(output, payload);
     }
 
     private static void CheckStream(IBufferWriter<byte> output, int streamId)

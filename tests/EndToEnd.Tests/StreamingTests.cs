@@ -4,41 +4,51 @@ using Proxy.EndToEnd.Tests.Infrastructure;
 namespace Proxy.EndToEnd.Tests;
 
 /// <summary>
-/// 100 MB bodies through the real executable, in both directions, while its resident memory is watched:
-/// bodies stream with back-pressure and are never held whole.
+/// 100 MB bodies through the real executable, in both directions, over HTTP/1.1 and over HTTP/2 (h2c with prior
+/// knowledge), while its resident memory is watched: bodies stream with back-pressure (flow-control windows on
+/// HTTP/2) and are never held whole.
 /// </summary>
 public sealed class StreamingTests
 {
     private const long HundredMegabytes = 100L * 1024 * 1024;
     private const long AllowedGrowth = 16L * 1024 * 1024;
 
-    [Fact]
-    public async Task Upload100MB_StreamsThrough_WithBoundedMemory()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Upload100MB_StreamsThrough_WithBoundedMemory(bool http2)
     {
         await using var origin = new TestOrigin(r => OriginResponse.Text($"got {r.BodyLength}"));
         await using var run = await RunningProxy.StartAsync(origin);
-        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using HttpClient client = Client(http2);
 
         var content = new StreamContent(new GeneratedStream(HundredMegabytes), 64 * 1024);
         content.Headers.ContentLength = HundredMegabytes;
         string answer = await run.WatchMemoryWhileAsync(async () =>
-            await (await client.PostAsync(run.Url("/upload"), content)).Content.ReadAsStringAsync());
+        {
+            using HttpResponseMessage response = await client.PostAsync(run.Url("/upload"), content);
+            Assert.Equal(http2 ? HttpVersion.Version20 : HttpVersion.Version11, response.Version);
+            return await response.Content.ReadAsStringAsync();
+        });
 
         Assert.Equal($"got {HundredMegabytes}", answer);
         Assert.True(run.Growth < AllowedGrowth, $"proxy memory grew by {run.Growth / 1024 / 1024} MB");
     }
 
-    [Fact]
-    public async Task Download100MB_StreamsThrough_WithBoundedMemory()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Download100MB_StreamsThrough_WithBoundedMemory(bool http2)
     {
         await using var origin = new TestOrigin(_ => new OriginResponse { GeneratedBodyLength = HundredMegabytes });
         await using var run = await RunningProxy.StartAsync(origin);
-        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using HttpClient client = Client(http2);
 
         long received = await run.WatchMemoryWhileAsync(async () =>
         {
             using HttpResponseMessage response = await client.GetAsync(run.Url("/big"), HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(http2 ? HttpVersion.Version20 : HttpVersion.Version11, response.Version);
             await using Stream body = await response.Content.ReadAsStreamAsync();
             var buffer = new byte[64 * 1024];
             long total = 0;
@@ -58,7 +68,15 @@ public sealed class StreamingTests
         Assert.True(run.Growth < AllowedGrowth, $"proxy memory grew by {run.Growth / 1024 / 1024} MB");
     }
 
-    /// <summary>The executable in front of an origin, with its memory sampled around a transfer.</summary>
+    // HTTP/2 with prior knowledge: "OrLower" would fall back to HTTP/1.1 over http:// without saying so.
+    private static HttpClient Client(bool http2) => new()
+    {
+        Timeout = TimeSpan.FromMinutes(2),
+        DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    /// <summary>The executable in front of an origin (a listener taking HTTP/1.1 and h2c), with its memory sampled around a transfer.</summary>
     private sealed class RunningProxy : IAsyncDisposable
     {
         private readonly ProxyProcess _process;
@@ -80,7 +98,9 @@ public sealed class StreamingTests
         {
             var files = new TomlFiles();
             int port = TestConfigs.UnusedPort();
-            string config = files.Write("proxy.toml", TomlFiles.Basic(port, TestConfigs.UnusedPort(), origin.Address));
+            string basic = TomlFiles.Basic(port, TestConfigs.UnusedPort(), origin.Address);
+            string listen = $"listen = \"127.0.0.1:{port}\"";
+            string config = files.Write("proxy.toml", basic.Replace(listen, listen + "\nprotocols = [\"http1\", \"h2c\"]", StringComparison.Ordinal));
             ProxyProcess process = ProxyProcess.Start("run", "--config", config);
             await process.WaitForLineAsync(l => l.Contains("Listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
             var run = new RunningProxy(process, files, port);

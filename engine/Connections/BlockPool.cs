@@ -1,14 +1,15 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 
-namespace Proxy.Engine.Http2;
+namespace Proxy.Engine.Connections;
 
 /// <summary>
-/// The memory of the HTTP/2 streams' in-memory pipes: fixed 4 KiB blocks, kept in one process-wide queue and handed
-/// out again. <see cref="MemoryPool{T}.Shared"/> (ArrayPool underneath) drops and re-allocates them here: a stream's
-/// request pipe is written on the connection's read loop and read on the thread pool, and a connection's streams come
-/// and go in bursts (h2load -m10: 160 in flight), more than ArrayPool keeps per size on a 2-core machine (32 a core),
-/// so about one block per request was allocated (measured: ~3.4 KB a request).
+/// Fixed 4 KiB blocks, kept in one process-wide queue and handed out again, for pipes whose buffers are written on one
+/// thread and returned on another, many at a time: the HTTP/2 streams' in-memory pipes and what client connections
+/// send (<see cref="TransportOptions.ClientSend"/>). <see cref="MemoryPool{T}.Shared"/> (ArrayPool underneath) drops
+/// and re-allocates them there: more are in flight than ArrayPool keeps per size on a 2-core machine (32 a core). A
+/// stream's request pipe is written on the connection's read loop and read on the thread pool, and a connection's
+/// streams come and go in bursts (h2load -m10: 160 in flight): about one block per request was allocated (~3.4 KB).
 /// </summary>
 /// <remarks>
 /// A block returns itself when the pipe disposes its segment; the pipe disposes each segment once. At most
@@ -16,7 +17,7 @@ namespace Proxy.Engine.Http2;
 /// Like StateMachineBox, a ConcurrentQueue is used because it reuses its ring segments once grown: no allocation in a
 /// steady state.
 /// </remarks>
-internal sealed class StreamBlockPool : MemoryPool<byte>
+internal sealed class BlockPool : MemoryPool<byte>
 {
     /// <summary>The size of every block; also the pipes' minimum segment size.</summary>
     public const int BlockSize = 4096;
@@ -24,12 +25,12 @@ internal sealed class StreamBlockPool : MemoryPool<byte>
     /// <summary>Idle blocks kept at most.</summary>
     public const int Capacity = 1024;
 
-    public static StreamBlockPool Instance { get; } = new();
+    public static BlockPool Instance { get; } = new();
 
     private readonly ConcurrentQueue<Block> _idle = new();
     private int _idleCount;
 
-    private StreamBlockPool()
+    private BlockPool()
     {
     }
 
@@ -65,7 +66,7 @@ internal sealed class StreamBlockPool : MemoryPool<byte>
         // Process-wide: never disposed.
     }
 
-    private sealed class Block(StreamBlockPool pool) : IMemoryOwner<byte>
+    private sealed class Block(BlockPool pool) : IMemoryOwner<byte>
     {
         private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(BlockSize);
 
