@@ -101,6 +101,19 @@ public sealed class ByteDfaTests
         Assert.False(regex.IsMatchLatin1("bbbbbbbbbbbbb"u8));
     }
 
+    [Fact]
+    public void ManyClassesRepeatedManyTimes_IsDeclined_AndRunsOnDotNet()
+    {
+        // 40 classes a hundred times over: the automaton's build would take seconds before being found too large.
+        string classes = string.Join('|', Enumerable.Range(0, 40).Select(i => $"[\\x{i * 6:X2}-\\x{i * 6 + 5:X2}]"));
+        string pattern = $"(?:{classes}|x){{100}}";
+        Assert.Null(ByteDfa.TryBuild(pattern));
+        var regex = new ByteRegex(pattern);
+        Assert.False(regex.HasAutomaton);
+        Assert.True(regex.IsMatchLatin1(Encoding.Latin1.GetBytes(new string('x', 100))));
+        Assert.False(regex.IsMatchLatin1(Encoding.Latin1.GetBytes(new string('x', 99))));
+    }
+
     private static void AssertSameAnswer(string pattern, ByteDfa dfa, byte[] input)
     {
         bool expected = DotNet(pattern).IsMatch(Encoding.Latin1.GetString(input));
