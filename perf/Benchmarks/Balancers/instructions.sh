@@ -10,7 +10,7 @@
 # idle (weights 1-5, all tie), idle-equal (weight 1, all tie), one-least (all busy but one).
 # How: a NativeAOT console for x86-64-v3 (AVX2, as the JIT uses here) picks COUNT times from one set; it runs under
 # callgrind (--branch-sim=yes) for COUNT=20,000 and 60,000 and prints the difference / 40,000, so setup cancels out.
-# Needs valgrind, gcc, binutils and NuGet access (the first run restores the ILCompiler package).
+# Built by ../aot-loop.sh (NativeAOT: why, and what it needs). Needs valgrind.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -19,26 +19,8 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 algorithm="${ALGORITHM:-least_conn}"
 sizes="${SIZES:-2 16 256}"
 loads="${LOADS:-mixed idle idle-equal one-least}"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. "$here/../aot-loop.sh"
 
-cat > "$work/PickLoop.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <InvariantGlobalization>true</InvariantGlobalization>
-    <PublishAot>true</PublishAot>
-    <IlcInstructionSet>x86-64-v3</IlcInstructionSet>
-    <CppCompilerAndLinker>gcc</CppCompilerAndLinker>
-    <StripSymbols>false</StripSymbols>
-  </PropertyGroup>
-  <ItemGroup>
-    <ProjectReference Include="$root/balancers/Proxy.Balancers.csproj" />
-  </ItemGroup>
-</Project>
-XML
 
 cat > "$work/Program.cs" <<'CS'
 using Proxy.Balancers;
@@ -71,10 +53,7 @@ for (int i = 0; i < count; i++) sum += balancer.Pick(available, new PickContext(
 return sum >= 0 ? 0 : 1;
 CS
 
-dotnet publish "$work/PickLoop.csproj" -c Release -r linux-x64 -o "$work/out" -p:ManagePackageVersionsCentrally=false \
-    --artifacts-path "$work/artifacts" > "$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }
-# valgrind 3.19 cannot read the DWARF 5 that ILC emits; the symbol table is enough to name functions.
-objcopy --strip-debug "$work/out/PickLoop" "$work/loop"
+aot_loop_build "$work" PickLoop "$root/balancers/Proxy.Balancers.csproj"
 
 counts() { # size load count -> "instructions mispredictions" of the whole run
     valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file="$work/cg.out" "$work/loop" "$algorithm" "$1" "$2" "$3" > /dev/null 2>&1

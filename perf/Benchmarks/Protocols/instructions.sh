@@ -8,36 +8,15 @@
 #
 # How: a small console, built with NativeAOT for x86-64-v3 (AVX2, as the JIT uses here), parses one head N times.
 # It runs under callgrind for N=10,000 and N=30,000 and prints the difference / 20,000, so startup cancels out.
-# NativeAOT rather than the JIT because under valgrind the JIT falls back to unoptimised code (MinOpts) for any
-# method that inlines, which would count the wrong code. Needs valgrind, gcc, binutils and NuGet access (the
-# first run restores the ILCompiler package).
+# Built by ../aot-loop.sh (NativeAOT: why, and what it needs). Needs valgrind.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 [ $# -gt 0 ] || set -- request request3 response
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+. "$here/../aot-loop.sh"
 
-cat > "$work/HeadParseLoop.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <InvariantGlobalization>true</InvariantGlobalization>
-    <PublishAot>true</PublishAot>
-    <IlcInstructionSet>x86-64-v3</IlcInstructionSet>
-    <CppCompilerAndLinker>gcc</CppCompilerAndLinker>
-    <StripSymbols>false</StripSymbols>
-  </PropertyGroup>
-  <ItemGroup>
-    <ProjectReference Include="$root/protocols/Proxy.Protocols.csproj" />
-    <Compile Include="$here/HeadSamples.cs" />
-  </ItemGroup>
-</Project>
-XML
 
 cat > "$work/Program.cs" <<'CS'
 using System.Buffers;
@@ -67,10 +46,7 @@ for (int i = 0; i < count; i++)
 return complete == count ? 0 : 1;
 CS
 
-dotnet publish "$work/HeadParseLoop.csproj" -c Release -r linux-x64 -o "$work/out" -p:ManagePackageVersionsCentrally=false \
-    --artifacts-path "$work/artifacts" > "$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }
-# valgrind 3.19 cannot read the DWARF 5 that ILC emits; the symbol table is enough to name functions.
-objcopy --strip-debug "$work/out/HeadParseLoop" "$work/loop"
+aot_loop_build "$work" HeadParseLoop "$root/protocols/Proxy.Protocols.csproj" "$here/HeadSamples.cs"
 
 instructions() { # head count -> instructions of the whole run
     valgrind --tool=callgrind --callgrind-out-file="$work/cg.$1.$2" "$work/loop" "$1" "$2" 2>&1 \

@@ -11,10 +11,9 @@
 # How: a small console, built with NativeAOT for x86-64-v3 (AVX2, as the JIT uses here), builds the table of
 # RouteTables.cs and matches one request N times. It runs under callgrind for N=10,000 and N=30,000, counting only
 # inside RoutingSnapshot.Match (so startup, the table's compilation and the GC are left out), and prints the
-# difference / 20,000, so first-call costs (a regex's lazily built automaton) cancel out too. NativeAOT rather than the JIT because under
-# valgrind the JIT falls back to unoptimised code (MinOpts) for any method that inlines. The JIT's code differs in
-# detail (it knows the CPU exactly, and tiered PGO may devirtualise more), so compare instruction counts with each
-# other, not with nanoseconds. Needs valgrind, gcc, binutils and NuGet access (the first run restores ILCompiler).
+# difference / 20,000, so first-call costs cancel out too. Built by ../aot-loop.sh (NativeAOT: why, and what it needs).
+# The JIT's code differs in detail (it knows the CPU exactly, and tiered PGO may devirtualise more), so compare
+# instruction counts with each other, not with nanoseconds. Needs valgrind.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -22,29 +21,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 [ $# -gt 0 ] || set -- early late wildcard regex normalise refused miss
 routes="${ROUTES:-10000}"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-# Named Proxy.Benchmarks so that the engine's InternalsVisibleTo lets it build snapshots, as the benchmarks do.
-cat > "$work/Proxy.Benchmarks.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <Nullable>enable</Nullable>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <InvariantGlobalization>true</InvariantGlobalization>
-    <PublishAot>true</PublishAot>
-    <IlcInstructionSet>x86-64-v3</IlcInstructionSet>
-    <CppCompilerAndLinker>gcc</CppCompilerAndLinker>
-    <StripSymbols>false</StripSymbols>
-    <NoWarn>\$(NoWarn);IL2026;IL2104;IL3050;IL3053</NoWarn>
-  </PropertyGroup>
-  <ItemGroup>
-    <ProjectReference Include="$root/engine/Proxy.Engine.csproj" />
-    <Compile Include="$here/RouteTables.cs" />
-  </ItemGroup>
-</Project>
-XML
+. "$here/../aot-loop.sh"
 
 cat > "$work/Program.cs" <<'CS'
 using Proxy.Benchmarks.Routing;
@@ -77,10 +54,8 @@ for (int i = 0; i < count; i++)
 return right == count ? 0 : 1;
 CS
 
-dotnet publish "$work/Proxy.Benchmarks.csproj" -c Release -r linux-x64 -o "$work/out" --artifacts-path "$work/artifacts" \
-    > "$work/publish.log" 2>&1 || { cat "$work/publish.log"; exit 1; }
-# valgrind 3.19 cannot read the DWARF 5 that ILC emits; the symbol table is enough to name functions.
-objcopy --strip-debug "$work/out/Proxy.Benchmarks" "$work/loop"
+# Named Proxy.Benchmarks so that the engine's InternalsVisibleTo lets it build snapshots, as the benchmarks do.
+aot_loop_build "$work" Proxy.Benchmarks "$root/engine/Proxy.Engine.csproj" "$here/RouteTables.cs"
 if [ -n "${KEEP:-}" ]; then cp "$work/loop" "$KEEP/route-lookup-loop"; fi
 
 instructions() { # lookup count -> instructions of the whole run
