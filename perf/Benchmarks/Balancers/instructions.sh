@@ -21,7 +21,6 @@ sizes="${SIZES:-2 16 256}"
 loads="${LOADS:-mixed idle idle-equal one-least}"
 . "$here/../aot-loop.sh"
 
-
 cat > "$work/Program.cs" <<'CS'
 using Proxy.Balancers;
 

@@ -17,7 +17,6 @@ trap 'rm -rf "$work"' EXIT
 [ $# -gt 0 ] || set -- request request3 response
 . "$here/../aot-loop.sh"
 
-
 cat > "$work/Program.cs" <<'CS'
 using System.Buffers;
 using Proxy.Benchmarks.Protocols;
