@@ -26,6 +26,14 @@ internal static class ConfigSchema
         // "h2" needs TLS with ALPN, which listeners do not have yet.
         ["h2"]);
 
+    private static readonly Choices<SocketTransport> Transports = new(
+        new Dictionary<string, SocketTransport>(StringComparer.Ordinal)
+        {
+            ["epoll"] = SocketTransport.Epoll,
+            ["sockets"] = SocketTransport.Sockets,
+        },
+        []);
+
     private static readonly Choices<BalancerKind> Balancers = new(
         new Dictionary<string, BalancerKind>(StringComparer.Ordinal)
         {
@@ -46,7 +54,8 @@ internal static class ConfigSchema
     private static readonly TableSchema<ServerConfig> Server = new TableSchema<ServerConfig>("in [server]", () => new())
         .Integer("workers", 0, int.MaxValue, (c, v) => c with { Workers = v })
         .Duration("shutdown_timeout", allowZero: true, (c, v) => c with { ShutdownTimeout = v })
-        .Boolean("release_idle_buffers", (c, v) => c with { ReleaseIdleBuffers = v });
+        .Boolean("release_idle_buffers", (c, v) => c with { ReleaseIdleBuffers = v })
+        .Parsed<ServerConfig, SocketTransport>("transport", TryParseTransport, (c, v) => c with { Transport = v });
 
     private static readonly TableSchema<AdminConfig> Admin = new TableSchema<AdminConfig>("in [admin]", () => new())
         .Parsed<AdminConfig, IPEndPoint?>("listen", TryParseOptionalListen, (c, v) => c with { Listen = v })
@@ -232,6 +241,17 @@ internal static class ConfigSchema
     }
 
     // "" turns the admin listener off; anything else must be a listening address.
+    private static bool TryParseTransport(string text, out SocketTransport transport, out string problem)
+    {
+        if (!Transports.TryParse(text, out transport, out problem)) return false;
+        if (transport == SocketTransport.Epoll && !OperatingSystem.IsLinux())
+        {
+            problem = "is Linux only; use \"sockets\" on this system";
+            return false;
+        }
+        return true;
+    }
+
     private static bool TryParseOptionalListen(string text, out IPEndPoint? endpoint, out string problem)
     {
         problem = "";

@@ -13,4 +13,9 @@ public sealed record ServerConfig
     /// (measured ~5 µs of CPU per request; perf/RESULTS.md). Off by default: CPU first.
     /// </summary>
     public bool ReleaseIdleBuffers { get; init; }
+    /// <summary>
+    /// <c>transport</c>: <c>"epoll"</c> (Linux, the default there) or <c>"sockets"</c> (System.Net.Sockets, any
+    /// platform). Measured: epoll saves a receive system call per message and the layers between (perf/RESULTS.md).
+    /// </summary>
+    public SocketTransport Transport { get; init; } = OperatingSystem.IsLinux() ? SocketTransport.Epoll : SocketTransport.Sockets;
 }

@@ -6,6 +6,7 @@ using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
 using Proxy.Engine.Http2;
 using Proxy.Engine.Server;
+using Proxy.Engine.Sockets;
 
 namespace Proxy.Engine.Listeners;
 
@@ -101,12 +102,22 @@ internal sealed class AcceptLoop
                 break;
             }
             client.NoDelay = true;
-            var transport = new SocketClientTransport(SocketConnection.Create(client, TransportOptions.ClientSend, TransportOptions.Pipe, _server.ClientTransport, name: "client"));
-            _ = RunConnectionAsync(transport);
+            _ = RunConnectionAsync(Serve(client));
         }
     }
 
-    private async Task RunConnectionAsync(SocketClientTransport transport)
+    /// <summary>The accepted socket as pipes, the way server.transport says.</summary>
+    private IClientTransport Serve(Socket client)
+    {
+        if (_server.Transport == SocketTransport.Sockets)
+        {
+            return new SocketClientTransport(SocketConnection.Create(client, TransportOptions.ClientSend, TransportOptions.Pipe, _server.ClientTransport, name: "client"));
+        }
+        IPAddress? remoteAddress = (client.RemoteEndPoint as IPEndPoint)?.Address;
+        return new EpollClientTransport(EpollSocket.Accepted(client, EventLoops.Next(), TransportOptions.ClientSend, TransportOptions.Pipe), remoteAddress);
+    }
+
+    private async Task RunConnectionAsync(IClientTransport transport)
     {
         try
         {

@@ -17,15 +17,18 @@ internal sealed class SnapshotCompiler
 {
     private readonly Heartbeat _heartbeat;
     private readonly IHealthEvents _healthEvents;
+    private readonly SocketTransport _transport;
     private readonly Lock _compileLock = new();
     private Dictionary<(string Cluster, string Address), Destination> _live = [];
     private Dictionary<string, ClusterRuntime> _runtimes = new(StringComparer.Ordinal);
     private long _version;
 
-    public SnapshotCompiler(Heartbeat heartbeat, IHealthEvents? healthEvents = null)
+    /// <param name="transport">How upstream connections are served: fixed for the server's life, as server.transport is.</param>
+    public SnapshotCompiler(Heartbeat heartbeat, IHealthEvents? healthEvents = null, SocketTransport? transport = null)
     {
         _heartbeat = heartbeat;
         _healthEvents = healthEvents ?? NullHealthEvents.Instance;
+        _transport = transport ?? new ServerConfig().Transport;
     }
 
     public RoutingSnapshot Compile(ProxyConfig config)
@@ -98,7 +101,7 @@ internal sealed class SnapshotCompiler
         EndPoint endPoint = IPAddress.TryParse(config.Host.Trim('[', ']'), out IPAddress? ip)
             ? new IPEndPoint(ip, config.Port)
             : new DnsEndPoint(config.Host, config.Port);
-        var pool = new UpstreamPool(endPoint, cluster.Pool);
+        var pool = new UpstreamPool(endPoint, cluster.Pool, _transport);
         var destination = new Destination(cluster.Name, config.Address, endPoint,
             state ?? new DestinationState(config.Address, config.Weight), pool);
         destination.HeartbeatSlot = _heartbeat.Register(pool);

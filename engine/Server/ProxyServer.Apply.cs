@@ -128,5 +128,9 @@ public sealed partial class ProxyServer
         {
             Log.RestartNeeded(_context.Logger, "server.release_idle_buffers", current.Server.ReleaseIdleBuffers ? "true" : "false");
         }
+        if (next.Server.Transport != current.Server.Transport)
+        {
+            Log.RestartNeeded(_context.Logger, "server.transport", current.Server.Transport == SocketTransport.Epoll ? "epoll" : "sockets");
+        }
     }
 }

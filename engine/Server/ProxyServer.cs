@@ -38,7 +38,7 @@ public sealed partial class ProxyServer : IAsyncDisposable
         _config = config;
         _context = new ServerContext(new ClientLimits(config.Limits), loggerFactory.CreateLogger("proxy"),
             TransportOptions.Client(config.Server.ReleaseIdleBuffers), config);
-        _compiler = new SnapshotCompiler(_context.Heartbeat, _context.HealthEvents);
+        _compiler = new SnapshotCompiler(_context.Heartbeat, _context.HealthEvents, config.Server.Transport);
         _connectionLimit = new ConnectionLimiter(config.Limits.MaxConnections);
         _reloads = new ReloadCoordinator(this, configPath, _context.Logger);
     }

@@ -32,6 +32,7 @@ internal sealed class ServerContext
         _limits = limits;
         _tracing = config.Tracing;
         ClientTransport = clientTransport;
+        Transport = config.Server.Transport;
         Logger = logger;
         Heartbeat = new Heartbeat(Heartbeat.DefaultInterval);
         Metrics = new ProxyMetrics(Stats, Routing);
@@ -84,6 +85,9 @@ internal sealed class ServerContext
 
     /// <summary>How client sockets are wrapped (see <see cref="TransportOptions.Client"/>).</summary>
     public SocketConnectionOptions ClientTransport { get; }
+
+    /// <summary>server.transport as the server started with it: client sockets are served this way until restart.</summary>
+    public SocketTransport Transport { get; }
 
     public ClientLimits Limits => Volatile.Read(ref _limits);
     public void PublishLimits(ClientLimits limits) => Volatile.Write(ref _limits, limits);

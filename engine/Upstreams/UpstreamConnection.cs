@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Pipelines.Sockets.Unofficial;
 
 namespace Proxy.Engine.Upstreams;
 
@@ -9,18 +8,23 @@ namespace Proxy.Engine.Upstreams;
 /// </summary>
 internal sealed class UpstreamConnection
 {
-    private readonly SocketConnection _transport;
+    private readonly IDuplexPipe _pipe;
+    private readonly IDisposable _socket;
     private int _closed;
 
-    public UpstreamConnection(SocketConnection transport, UpstreamPool pool)
+    /// <param name="pipe">The socket's pipes: an <see cref="Sockets.EpollSocket"/> or a Pipelines.Sockets.Unofficial connection.</param>
+    /// <param name="socket">What closes the socket (the same object).</param>
+    /// <param name="pool">Where the connection goes back between requests.</param>
+    public UpstreamConnection(IDuplexPipe pipe, IDisposable socket, UpstreamPool pool)
     {
-        _transport = transport;
+        _pipe = pipe;
+        _socket = socket;
         Pool = pool;
     }
 
     public UpstreamPool Pool { get; }
-    public PipeReader Input => _transport.Input;
-    public PipeWriter Output => _transport.Output;
+    public PipeReader Input => _pipe.Input;
+    public PipeWriter Output => _pipe.Output;
 
     /// <summary>Requests this connection has carried; above 0 it came from the idle pool at least once.</summary>
     public int RequestCount { get; set; }
@@ -48,9 +52,9 @@ internal sealed class UpstreamConnection
     public void Close()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-        _transport.Dispose();
+        _socket.Dispose();
         Pool.OnClosed();
     }
 
-    public override string ToString() => _transport.ToString();
+    public override string ToString() => _socket.ToString() ?? "upstream";
 }

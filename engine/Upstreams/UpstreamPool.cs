@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Pipelines.Sockets.Unofficial;
 using Proxy.Engine.Config;
 using Proxy.Engine.Connections;
+using Proxy.Engine.Sockets;
 using Proxy.Engine.Timeouts;
 
 namespace Proxy.Engine.Upstreams;
@@ -21,10 +22,13 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
     private int _open;
     private bool _disposed;
 
-    public UpstreamPool(EndPoint endPoint, PoolConfig settings)
+    private readonly SocketTransport _transport;
+
+    public UpstreamPool(EndPoint endPoint, PoolConfig settings, SocketTransport transport)
     {
         EndPoint = endPoint;
         Settings = settings;
+        _transport = transport;
         _idle = new IdleConnectionSlots(settings.MaxIdle);
         _limiter = new ConnectionLimiter(settings.MaxConnections);
     }
@@ -114,7 +118,34 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
     }
 
     /// <summary>Opens a connection under a place already taken; frees the place when it fails.</summary>
-    private async ValueTask<(AcquireStatus, UpstreamConnection?)> ConnectAsync()
+    private ValueTask<(AcquireStatus, UpstreamConnection?)> ConnectAsync() =>
+        _transport == SocketTransport.Epoll ? ConnectOnEventLoopAsync() : ConnectWithSocketsAsync();
+
+    /// <summary>
+    /// <see cref="ConnectAsync"/> for server.transport "epoll": the connection is served by the calling thread's event
+    /// loop when it runs on one (a request's two sockets then share a thread), else by the next loop in turn.
+    /// </summary>
+    private async ValueTask<(AcquireStatus, UpstreamConnection?)> ConnectOnEventLoopAsync()
+    {
+        using var timeout = new CancellationTokenSource(Settings.ConnectTimeout);
+        EpollSocket socket;
+        try
+        {
+            socket = await EpollSocket.ConnectAsync(EndPoint, EventLoops.ForThisThread(), TransportOptions.Pipe, TransportOptions.Pipe, timeout.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            _limiter.Leave();
+            return (timeout.IsCancellationRequested ? AcquireStatus.ConnectTimeout : AcquireStatus.ConnectFailed, null);
+        }
+        Interlocked.Increment(ref _open);
+        Interlocked.Increment(ref _opened);
+        return (AcquireStatus.Acquired, new UpstreamConnection(socket, socket, this));
+    }
+
+    /// <summary><see cref="ConnectAsync"/> for server.transport "sockets".</summary>
+    private async ValueTask<(AcquireStatus, UpstreamConnection?)> ConnectWithSocketsAsync()
     {
         var socket = new Socket(EndPoint.AddressFamily is AddressFamily.Unspecified ? AddressFamily.InterNetwork : EndPoint.AddressFamily,
             SocketType.Stream, ProtocolType.Tcp);
@@ -133,7 +164,7 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
         Interlocked.Increment(ref _open);
         Interlocked.Increment(ref _opened);
         var transport = SocketConnection.Create(socket, TransportOptions.Pipe, TransportOptions.Upstream, name: "upstream");
-        return (AcquireStatus.Acquired, new UpstreamConnection(transport, this));
+        return (AcquireStatus.Acquired, new UpstreamConnection(transport, transport, this));
     }
 
     public void OnHeartbeat(long nowMs)

@@ -22,7 +22,7 @@ public sealed class InProcessProxy : IAsyncDisposable
 
     public static InProcessProxy Start(ProxyConfig config)
     {
-        var server = new ProxyServer(config, NullLoggerFactory.Instance);
+        var server = new ProxyServer(WithTestTransport(config), NullLoggerFactory.Instance);
         server.Start();
         return new InProcessProxy(server);
     }
@@ -34,10 +34,22 @@ public sealed class InProcessProxy : IAsyncDisposable
     {
         Engine.Config.ConfigLoadResult loaded = Engine.Config.ConfigLoader.LoadFile(path);
         if (!loaded.Succeeded) throw new InvalidOperationException(string.Join('\n', loaded.Errors));
-        var server = new ProxyServer(loaded.Config!, NullLoggerFactory.Instance, path);
+        var server = new ProxyServer(WithTestTransport(loaded.Config!), NullLoggerFactory.Instance, path);
         server.Start();
         return new InProcessProxy(server);
     }
+
+    /// <summary>
+    /// server.transport for every in-process proxy: as configured, unless PROXY_TEST_TRANSPORT says "epoll" or
+    /// "sockets". scripts/test.sh runs this project once more with "sockets", so both transports pass every test here.
+    /// </summary>
+    private static ProxyConfig WithTestTransport(ProxyConfig config) => Environment.GetEnvironmentVariable("PROXY_TEST_TRANSPORT") switch
+    {
+        null or "" => config,
+        "epoll" => config with { Server = config.Server with { Transport = SocketTransport.Epoll } },
+        "sockets" => config with { Server = config.Server with { Transport = SocketTransport.Sockets } },
+        string other => throw new InvalidOperationException($"PROXY_TEST_TRANSPORT must be epoll or sockets, not {other}"),
+    };
 
     /// <summary>An HttpClient aimed at the proxy, with its own connection pool.</summary>
     public HttpClient CreateClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

@@ -25,6 +25,15 @@ public sealed class ConfigLoaderErrorTests
     }
 
     [Fact]
+    public void LoadText_UnknownTransport_ListsTheTransports()
+    {
+        AssertSingleError(LoadWithListener("""
+            [server]
+            transport = "epol"
+            """), 2, 13, "`transport` = \"epol\" is not one of: \"epoll\", \"sockets\"; did you mean \"epoll\"?");
+    }
+
+    [Fact]
     public void LoadText_UnclosedBracket_ReportsTheFirstErrorOfEachLineOnly()
     {
         ConfigLoadResult result = LoadWithListener("""
@@ -80,7 +89,7 @@ public sealed class ConfigLoaderErrorTests
         Assert.Equal(
             [
                 "test.toml:3:1: TOML: The key `server.workers` is already defined at (2,1) with `workers = 1` and cannot be redefined",
-                "test.toml:4:1: unknown key `colour` in [server]; expected one of: workers, shutdown_timeout, release_idle_buffers",
+                "test.toml:4:1: unknown key `colour` in [server]; expected one of: workers, shutdown_timeout, release_idle_buffers, transport",
             ],
             result.Errors.Select(error => error.ToString()));
     }
@@ -91,7 +100,7 @@ public sealed class ConfigLoaderErrorTests
         AssertSingleError(LoadWithListener("""
             [server]
             worker = 4
-            """), 2, 1, "unknown key `worker` in [server]; did you mean `workers`? (expected one of: workers, shutdown_timeout, release_idle_buffers)");
+            """), 2, 1, "unknown key `worker` in [server]; did you mean `workers`? (expected one of: workers, shutdown_timeout, release_idle_buffers, transport)");
     }
 
     [Fact]

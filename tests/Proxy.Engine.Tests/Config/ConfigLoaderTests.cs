@@ -181,6 +181,7 @@ public sealed class ConfigLoaderTests
             workers = 4
             shutdown_timeout = "1m30s"
             release_idle_buffers = true
+            transport = "sockets"
 
             [admin]
             listen = "[::1]:9000"
@@ -195,7 +196,7 @@ public sealed class ConfigLoaderTests
             max_connections = 10
             """));
 
-        Assert.Equal(new ServerConfig { Workers = 4, ShutdownTimeout = TimeSpan.FromSeconds(90), ReleaseIdleBuffers = true }, config.Server);
+        Assert.Equal(new ServerConfig { Workers = 4, ShutdownTimeout = TimeSpan.FromSeconds(90), ReleaseIdleBuffers = true, Transport = SocketTransport.Sockets }, config.Server);
         Assert.Equal(new AdminConfig { Listen = new IPEndPoint(IPAddress.IPv6Loopback, 9000), Token = "secret" }, config.Admin);
         Assert.Equal(new LimitsConfig
         {

@@ -8,7 +8,7 @@ namespace Proxy.Engine.Tests.Upstreams;
 
 public sealed class IdleConnectionSlotsTests : IDisposable
 {
-    private readonly UpstreamPool _pool = new(new IPEndPoint(IPAddress.Loopback, 9), new PoolConfig());
+    private readonly UpstreamPool _pool = new(new IPEndPoint(IPAddress.Loopback, 9), new PoolConfig(), SocketTransport.Sockets);
     private readonly List<UpstreamConnection> _made = [];
 
     [Fact]
@@ -78,7 +78,8 @@ public sealed class IdleConnectionSlotsTests : IDisposable
     private UpstreamConnection Make()
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        var connection = new UpstreamConnection(SocketConnection.Create(socket), _pool);
+        SocketConnection transport = SocketConnection.Create(socket);
+        var connection = new UpstreamConnection(transport, transport, _pool);
         _made.Add(connection);
         return connection;
     }

@@ -1,0 +1,116 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Proxy.Engine.Sockets;
+
+/// <summary>
+/// A TCP socket as a duplex pipe, served by an <see cref="EventLoop"/>: bytes the peer sends are received into
+/// <see cref="Input"/>, bytes written to <see cref="Output"/> are sent. The socket's readiness is tracked here, as
+/// nginx does: a receive that fills less than its buffer has drained the socket, so the next receive waits for the
+/// next edge instead of trying (and finding nothing) first. A keep-alive request then costs one receive per socket
+/// where System.Net.Sockets makes two (perf/RESULTS.md).
+/// </summary>
+/// <remarks>
+/// Two flows run per socket: the receive loop (woken by readiness, inline on the loop's thread) and the send loop
+/// (woken by the writer's flush, inline on the writer's thread, or by readiness after the kernel's buffer was full).
+/// </remarks>
+internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
+{
+    private readonly Socket _socket;
+    private readonly EventLoop _loop;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly InlineSignal _readable = new();
+    private readonly InlineSignal _writable = new();
+    private long _bytesRead, _bytesSent;
+    private int _sendBlocked;    // 1 while the send loop waits for room (or a connect for its answer)
+    private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
+    private int _aborted, _disposed;
+
+    private EpollSocket(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
+    {
+        _socket = socket;
+        _loop = loop;
+        _input = new Pipe(receiveOptions);
+        _output = new Pipe(sendOptions);
+    }
+
+    /// <summary>
+    /// Serves an accepted socket on <paramref name="loop"/>. The socket must not have been used for asynchronous
+    /// operations: those would register it with the runtime's own epoll as well.
+    /// </summary>
+    public static EpollSocket Accepted(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
+    {
+        var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions);
+        loop.Register(connection);
+        connection.StartLoops();
+        return connection;
+    }
+
+    public PipeReader Input => _input.Reader;
+    public PipeWriter Output => _output.Writer;
+    public long BytesRead => Volatile.Read(ref _bytesRead);
+    public long BytesSent => Volatile.Read(ref _bytesSent);
+    public IPEndPoint? RemoteEndPoint => _socket.RemoteEndPoint as IPEndPoint;
+
+    internal SafeSocketHandle Handle => _socket.SafeHandle;
+
+    /// <summary>Set by <see cref="EventLoop.Register"/>: what this socket's events carry.</summary>
+    internal ulong RegistrationId { get; set; }
+
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>What epoll reported for this socket; on the loop's thread.</summary>
+    internal void OnReadiness(uint events)
+    {
+        // The reported events are the socket's whole state: "writable" comes with most read events too, so the send
+        // loop is only woken when it waits for room.
+        const uint Closing = Native.EPOLLERR | Native.EPOLLHUP;
+        if ((events & (Native.EPOLLOUT | Closing)) != 0 && Interlocked.Exchange(ref _sendBlocked, 0) != 0) _writable.Set();
+        // The end of stream raises no edge of its own when it arrives with the last bytes: remember it, so the receive
+        // loop reads on past a short read until it gets the end (nginx's pending_eof).
+        if ((events & (Native.EPOLLRDHUP | Closing)) != 0) Volatile.Write(ref _receiveEnded, 1);
+        if ((events & (Native.EPOLLIN | Native.EPOLLRDHUP | Closing)) != 0) _readable.Set();
+    }
+
+    private void StartLoops()
+    {
+        _ = ReceiveLoopAsync();
+        _ = SendLoopAsync();
+    }
+
+    /// <summary>
+    /// Cuts the connection from any thread: both directions are shut, so the receive loop reads the end and the send
+    /// loop fails its next send, and whoever waits on either pipe is woken. The socket stays open until <see cref="Dispose"/>.
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) != 0) return;
+        try
+        {
+            Native.Shutdown(Handle, Native.SHUT_RDWR);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed.
+        }
+        Volatile.Write(ref _receiveEnded, 1);
+        _readable.Set();
+        Interlocked.Exchange(ref _sendBlocked, 0);
+        _writable.Set();
+    }
+
+    /// <summary>Aborts, stops both loops and closes the socket. Whatever was not yet sent is dropped.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Abort();
+        _output.Reader.CancelPendingRead();     // a send loop waiting for bytes ends
+        _input.Writer.CancelPendingFlush();     // a receive loop waiting for its reader to catch up ends
+        _loop.Unregister(this);
+        _socket.Dispose();
+    }
+
+    public override string ToString() => $"{_socket.LocalEndPoint} -> {_socket.RemoteEndPoint}";
+}
