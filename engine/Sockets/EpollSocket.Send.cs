@@ -35,6 +35,7 @@ internal sealed partial class EpollSocket
                     }
                     if (errno == Native.EAGAIN)
                     {
+                        Volatile.Write(ref _sendPending, 1);
                         await WaitForRoomAsync().ConfigureAwait(false);
                         if (IsDisposed) return;
                         continue;
@@ -44,6 +45,13 @@ internal sealed partial class EpollSocket
                     return;
                 }
                 reader.AdvanceTo(read.Buffer.End);
+                // All sent. A Dispose that came while bytes were pending left the close to us; the full fence of the
+                // exchange pairs with Dispose's, so one of the two sees the other and closes.
+                if (Interlocked.Exchange(ref _sendPending, 0) != 0 && Volatile.Read(ref _closeRequested) != 0)
+                {
+                    Close();
+                    return;
+                }
                 if (read.IsCompleted) break;
             }
             if (Volatile.Read(ref _aborted) == 0) Native.Shutdown(Handle, Native.SHUT_WR);

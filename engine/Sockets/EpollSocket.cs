@@ -26,7 +26,11 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private long _bytesRead, _bytesSent;
     private int _sendBlocked;    // 1 while the send loop waits for room (or a connect for its answer)
     private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
-    private int _aborted, _disposed;
+    private int _sendPending;    // 1 while the send loop holds bytes the kernel had no room for
+    private int _aborted, _closeRequested, _disposed;
+
+    /// <summary>How long a disposed socket may take to send what was written before it (see <see cref="Dispose"/>).</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
     private EpollSocket(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
@@ -101,8 +105,30 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         _writable.Set();
     }
 
-    /// <summary>Aborts, stops both loops and closes the socket. Whatever was not yet sent is dropped.</summary>
+    /// <summary>
+    /// Closes the socket, but not over bytes the kernel had no room for yet: when the send loop is waiting to send the
+    /// rest of what was written, it closes the socket once that is sent, or after <see cref="DrainLimit"/> if the peer
+    /// reads nothing more (PLATFORM.md: closing under a last response can lose it). Otherwise at once.
+    /// </summary>
     public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
+        if (Volatile.Read(ref _sendPending) != 0)
+        {
+            _ = CloseAfterDrainLimitAsync();
+            return;
+        }
+        Close();
+    }
+
+    private async Task CloseAfterDrainLimitAsync()
+    {
+        await Task.Delay(DrainLimit).ConfigureAwait(false);
+        Close();
+    }
+
+    /// <summary>Aborts, stops both loops and closes the socket; whatever is left unsent is dropped. Idempotent.</summary>
+    private void Close()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Abort();

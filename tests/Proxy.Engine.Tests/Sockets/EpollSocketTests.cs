@@ -155,6 +155,34 @@ public sealed class EpollSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_RightAfterTheLastWrite_StillSendsEverything()
+    {
+        // The peer reads nothing until the kernel's buffers are full and a write stays in the pipe (less than the
+        // pipe's pause threshold, so the flush completed); then the output is completed and the socket disposed at
+        // once, as a connection's last step does. The bytes still in the pipe must go out before the socket closes.
+        (EpollSocket served, Socket peer) = await AcceptedPairAsync();
+        using (peer)
+        {
+            var written = new MemoryStream();
+            byte[] chunk = new byte[1024];
+            while (served.BytesSent == written.Length)
+            {
+                Assert.True(written.Length < 256 * 1024 * 1024, "the kernel's buffers never filled");
+                RandomNumberGenerator.Fill(chunk);
+                written.Write(chunk);
+                FlushResult flushed = await served.Output.WriteAsync(chunk).AsTask().WaitAsync(Patience);
+                Assert.False(flushed.IsCompleted);
+            }
+            await served.Output.CompleteAsync();
+            served.Dispose();
+
+            byte[] received = await ReceiveToEndAsync(peer);
+            Assert.Equal(written.Length, received.Length);
+            Assert.True(written.ToArray().AsSpan().SequenceEqual(received));
+        }
+    }
+
+    [Fact]
     public async Task Abort_FromAnotherThread_EndsAPendingRead_AndThePeerSeesTheEnd()
     {
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
