@@ -5,10 +5,13 @@ namespace Proxy.Engine.Async;
 /// <summary>
 /// An auto-reset signal with one waiter that costs nothing per wait: what SemaphoreSlim(0) gave the HTTP/2 flush loop,
 /// without its task per wait (a TaskNode, ~100 B, on every flush). <see cref="Set"/> any number of times before a wait
-/// wakes one wait; the waiter's continuation always runs on the thread pool, never inline in <see cref="Set"/> (its
-/// callers hold a lock). One waiter at a time; <see cref="Set"/> from any thread.
+/// wakes one wait. One waiter at a time; <see cref="Set"/> from any thread.
 /// </summary>
-internal sealed class AutoResetSignal : IValueTaskSource, IThreadPoolWorkItem
+/// <param name="wakeInline">
+/// False: the waiter's continuation runs on the thread pool, never inline in <see cref="Set"/> (the HTTP/2 flush loop's
+/// callers hold a lock). True: it runs inline in <see cref="Set"/>, as a socket's readiness does on its event loop.
+/// </param>
+internal sealed class AutoResetSignal(bool wakeInline = false) : IValueTaskSource, IThreadPoolWorkItem
 {
     private const int Idle = 0, Signaled = 1, Waiting = 2;
 
@@ -28,7 +31,7 @@ internal sealed class AutoResetSignal : IValueTaskSource, IThreadPoolWorkItem
         return new ValueTask(this, _core.Version);
     }
 
-    /// <summary>Wakes the waiter (on the thread pool), or leaves the signal set for the next wait.</summary>
+    /// <summary>Wakes the waiter (inline or on the thread pool), or leaves the signal set for the next wait.</summary>
     public void Set()
     {
         while (true)
@@ -42,7 +45,8 @@ internal sealed class AutoResetSignal : IValueTaskSource, IThreadPoolWorkItem
             }
             if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                if (wakeInline) _core.SetResult(true);
+                else ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
         }

@@ -10,7 +10,9 @@ public sealed record ServerConfig
     /// <summary>
     /// <c>release_idle_buffers</c>: an idle keep-alive client connection waits for data without holding a receive
     /// buffer (about 4 KiB less per idle connection), at the price of two more system calls per request
-    /// (measured ~5 µs of CPU per request; perf/RESULTS.md). Off by default: CPU first.
+    /// (measured ~5 µs of CPU per request; perf/RESULTS.md). Off by default: CPU first. For the "sockets" transport
+    /// only: the epoll transport takes a receive buffer only once bytes have arrived, and the pipe gives it back when
+    /// they are consumed.
     /// </summary>
     public bool ReleaseIdleBuffers { get; init; }
     /// <summary>

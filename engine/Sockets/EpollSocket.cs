@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Proxy.Engine.Async;
 
 namespace Proxy.Engine.Sockets;
 
@@ -21,8 +22,10 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private readonly EventLoop _loop;
     private readonly Pipe _input;
     private readonly Pipe _output;
-    private readonly InlineSignal _readable = new();
-    private readonly InlineSignal _writable = new();
+    // Readiness wakes the receive or send loop inline, on the event loop's thread, as socket completions do with inline
+    // completions (PLATFORM.md); a readiness that comes while its loop is busy is kept for its next wait.
+    private readonly AutoResetSignal _readable = new(wakeInline: true);
+    private readonly AutoResetSignal _writable = new(wakeInline: true);
     private long _bytesRead, _bytesSent;
     private int _sendBlocked;    // 1 while the send loop waits for room (or a connect for its answer)
     private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
