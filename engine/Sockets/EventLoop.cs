@@ -78,6 +78,21 @@ internal sealed unsafe class EventLoop
         }
     }
 
+    /// <summary>
+    /// The socket <paramref name="id"/> names, or null when it has been unregistered. <paramref name="sockets"/> is the
+    /// table as last read; a registration made since may be in a grown copy only, so a miss reads the table again
+    /// (dropping a new socket's edge would leave it waiting for good).
+    /// </summary>
+    private EpollSocket? Find(ref EpollSocket?[] sockets, ulong id)
+    {
+        int slot = (int)(uint)id;
+        EpollSocket? socket = slot < sockets.Length ? Volatile.Read(ref sockets[slot]) : null;
+        if (socket is not null && socket.RegistrationId == id) return socket;
+        sockets = Volatile.Read(ref _sockets);
+        socket = slot < sockets.Length ? Volatile.Read(ref sockets[slot]) : null;
+        return socket is not null && socket.RegistrationId == id ? socket : null;
+    }
+
     private void Run()
     {
         t_current = this;
@@ -97,10 +112,8 @@ internal sealed unsafe class EventLoop
                 byte* epollEvent = events + (i * stride);
                 uint flags = *(uint*)epollEvent;
                 ulong id = *(ulong*)(epollEvent + dataOffset);
-                int slot = (int)(uint)id;
-                if (slot >= sockets.Length) sockets = Volatile.Read(ref _sockets);
-                EpollSocket? socket = Volatile.Read(ref sockets[slot]);
-                if (socket is null || socket.RegistrationId != id) continue;    // closed since: a stale event
+                EpollSocket? socket = Find(ref sockets, id);
+                if (socket is null) continue;    // closed since: a stale event
                 try
                 {
                     socket.OnReadiness(flags);

@@ -21,7 +21,7 @@ public sealed class EpollSocketTests : IDisposable
     public EpollSocketTests()
     {
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(16);
+        _listener.Listen(512);
     }
 
     private IPEndPoint ListenEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
@@ -217,6 +217,39 @@ public sealed class EpollSocketTests : IDisposable
             {
                 await peer.SendAsync(new[] { (byte)i });
                 Assert.Equal(new[] { (byte)i }, await ReadExactlyAsync(served.Input, 1));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ManySocketsRegisteredWhileOthersAreBusy_EachGetsItsBytes()
+    {
+        // 300 sockets registered while the first ones already exchange bytes: each loop's table grows past its first
+        // 64 slots while it delivers events, and no socket's first edge may be lost in the copy.
+        const int Count = 300;
+        var pairs = new List<(EpollSocket Served, Socket Peer)>();
+        try
+        {
+            var exchanges = new List<Task>();
+            for (int i = 0; i < Count; i++)
+            {
+                (EpollSocket served, Socket peer) = await AcceptedPairAsync();
+                pairs.Add((served, peer));
+                byte value = (byte)i;
+                exchanges.Add(Task.Run(async () =>
+                {
+                    await peer.SendAsync(new[] { value });
+                    Assert.Equal(new[] { value }, await ReadExactlyAsync(served.Input, 1));
+                }));
+            }
+            await Task.WhenAll(exchanges).WaitAsync(Patience);
+        }
+        finally
+        {
+            foreach ((EpollSocket served, Socket peer) in pairs)
+            {
+                served.Dispose();
+                peer.Dispose();
             }
         }
     }
