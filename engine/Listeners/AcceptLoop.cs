@@ -101,8 +101,21 @@ internal sealed class AcceptLoop
                 client.Dispose();     // stopping
                 break;
             }
-            client.NoDelay = true;
-            _ = RunConnectionAsync(Serve(client));
+            IClientTransport transport;
+            try
+            {
+                client.NoDelay = true;
+                transport = Serve(client);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OutOfMemoryException)
+            {
+                // This connection cannot be served (out of epoll watches, its peer already gone): close it, keep accepting.
+                Log.ServeFailed(_server.Logger, _endPoint, ex);
+                client.Dispose();
+                _connectionLimit.Leave();
+                continue;
+            }
+            _ = RunConnectionAsync(transport);
         }
     }
 

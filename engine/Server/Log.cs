@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Accept loop on {EndPoint} failed")]
     public static partial void AcceptFailed(ILogger logger, string endPoint, Exception exception);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Could not serve a connection accepted on {EndPoint}; it was closed")]
+    public static partial void ServeFailed(ILogger logger, string endPoint, Exception exception);
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Shutting down: draining {Connections} connections for up to {Timeout}")]
     public static partial void Draining(ILogger logger, int connections, TimeSpan timeout);
 

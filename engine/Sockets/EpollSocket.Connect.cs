@@ -42,7 +42,7 @@ internal sealed partial class EpollSocket
         PipeOptions receiveOptions, CancellationToken cancellationToken)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
-        var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions);
+        var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: false);
         try
         {
             // Registered only once the connect has started: a socket not yet connecting polls as hung up, which would
@@ -51,20 +51,28 @@ internal sealed partial class EpollSocket
             int errno = StartConnect(connection.Handle, endPoint);
             connection._sendBlocked = 1;
             loop.Register(connection);
-            using (cancellationToken.UnsafeRegister(static state => ((EpollSocket)state!).Abort(), connection))
+            // The timeout wakes the wait through the thread pool: Abort resumes the waiter inline, and what follows (a
+            // retry on another destination, a 504) should not run on the timer's thread.
+            using (cancellationToken.UnsafeRegister(static state => ThreadPool.UnsafeQueueUserWorkItem(
+                static socket => socket.Abort(), (EpollSocket)state!, preferLocal: false), connection))
             {
                 while (errno == Native.EINPROGRESS)
                 {
                     await connection._writable.WaitAsync().ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
-                    errno = PendingError(connection.Handle);
-                    if (errno == 0 && !IsConnected(connection.Handle))
+                    errno = ConnectOutcome(connection.Handle);
+                    if (errno == Native.EINPROGRESS)
                     {
-                        errno = Native.EINPROGRESS;    // woken by something else: still connecting
+                        // Woken by something else while still connecting: wait for the next edge, and look once more
+                        // after raising the flag, since an edge between the look and the flag would wake nobody.
                         Interlocked.Exchange(ref connection._sendBlocked, 1);
+                        errno = ConnectOutcome(connection.Handle);
                     }
                 }
             }
+            // Once the registration is disposed its callback has run or never will: a timeout that came just as the
+            // connect succeeded has queued an Abort, so this connection cannot be handed out.
+            cancellationToken.ThrowIfCancellationRequested();
             if (errno != 0) throw Native.ToException(errno);
         }
         catch
@@ -93,6 +101,14 @@ internal sealed partial class EpollSocket
                 if (errno != Native.EINTR) return errno;
             }
         }
+    }
+
+    /// <summary>0 when connected, EINPROGRESS while connecting, else the connect's failure.</summary>
+    private static int ConnectOutcome(SafeSocketHandle handle)
+    {
+        int errno = PendingError(handle);
+        if (errno == 0 && !IsConnected(handle)) return Native.EINPROGRESS;
+        return errno;
     }
 
     /// <summary>Whether the socket has a peer (getpeername succeeds): a connect in progress has none yet.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Proxy.Engine.Sockets;
@@ -38,7 +39,13 @@ internal sealed partial class EpollSocket
                         if (received < memory.Length && Volatile.Read(ref _receiveEnded) == 0) break;
                         continue;
                     }
-                    if (received == 0) return;                    // the peer's end of stream
+                    if (received == 0)
+                    {
+                        // The peer's end of stream, or ours: cut by Abort, the input ends in an error, so a body that
+                        // runs to the end of the connection is not taken as complete.
+                        if (Volatile.Read(ref _aborted) != 0) error = new SocketException((int)SocketError.ConnectionAborted);
+                        return;
+                    }
                     if (errno == Native.EAGAIN) break;            // an edge with nothing left (already read)
                     if (errno == Native.EINTR) continue;
                     error = Native.ToException(errno);

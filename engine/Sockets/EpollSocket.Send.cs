@@ -24,6 +24,8 @@ internal sealed partial class EpollSocket
                 ReadResult read = await reader.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 if (read.IsCanceled) return;    // disposed
+                // Raised for the whole batch, so a Dispose on another thread meanwhile leaves the close to us.
+                if (!buffer.IsEmpty) Volatile.Write(ref _sendPending, 1);
                 while (!buffer.IsEmpty)
                 {
                     long sent = Send(buffer, out int errno);
@@ -35,7 +37,6 @@ internal sealed partial class EpollSocket
                     }
                     if (errno == Native.EAGAIN)
                     {
-                        Volatile.Write(ref _sendPending, 1);
                         await WaitForRoomAsync().ConfigureAwait(false);
                         if (IsDisposed) return;
                         continue;
@@ -45,13 +46,7 @@ internal sealed partial class EpollSocket
                     return;
                 }
                 reader.AdvanceTo(read.Buffer.End);
-                // All sent. A Dispose that came while bytes were pending left the close to us; the full fence of the
-                // exchange pairs with Dispose's, so one of the two sees the other and closes.
-                if (Interlocked.Exchange(ref _sendPending, 0) != 0 && Volatile.Read(ref _closeRequested) != 0)
-                {
-                    Close();
-                    return;
-                }
+                if (CloseIfDisposedWhileSending()) return;
                 if (read.IsCompleted) break;
             }
             if (Volatile.Read(ref _aborted) == 0) Native.Shutdown(Handle, Native.SHUT_WR);
@@ -67,7 +62,19 @@ internal sealed partial class EpollSocket
         finally
         {
             reader.Complete(error);
+            CloseIfDisposedWhileSending();    // ended by an error with bytes unsent: nothing more will go out
         }
+    }
+
+    /// <summary>
+    /// Ends a batch: a Dispose that came while it was being sent left the close to us. The full fence of the exchange
+    /// pairs with Dispose's, so one of the two sees the other and closes (both may: Close is idempotent).
+    /// </summary>
+    private bool CloseIfDisposedWhileSending()
+    {
+        if (Interlocked.Exchange(ref _sendPending, 0) == 0 || Volatile.Read(ref _closeRequested) == 0) return false;
+        Close();
+        return true;
     }
 
     /// <summary>

@@ -29,29 +29,41 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private long _bytesRead, _bytesSent;
     private int _sendBlocked;    // 1 while the send loop waits for room (or a connect for its answer)
     private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
-    private int _sendPending;    // 1 while the send loop holds bytes the kernel had no room for
+    private int _sendPending;    // 1 while the send loop holds bytes it has not sent yet
     private int _aborted, _closeRequested, _disposed;
+    private readonly bool _drainOnDispose;
 
     /// <summary>How long a disposed socket may take to send what was written before it (see <see cref="Dispose"/>).</summary>
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
 
-    private EpollSocket(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
+    private EpollSocket(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions, bool drainOnDispose)
     {
         _socket = socket;
         _loop = loop;
+        _drainOnDispose = drainOnDispose;
         _input = new Pipe(receiveOptions);
         _output = new Pipe(sendOptions);
     }
 
     /// <summary>
     /// Serves an accepted socket on <paramref name="loop"/>. The socket must not have been used for asynchronous
-    /// operations: those would register it with the runtime's own epoll as well.
+    /// operations: those would register it with the runtime's own epoll as well. Its <see cref="Dispose"/> lets the last
+    /// bytes written go out first (a client's last response).
     /// </summary>
     public static EpollSocket Accepted(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
-        var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions);
-        loop.Register(connection);
+        var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: true);
+        // The loops wait first, so the first readiness wakes them on the loop's thread, not on this one.
         connection.StartLoops();
+        try
+        {
+            loop.Register(connection);
+        }
+        catch
+        {
+            connection.Close();
+            throw;
+        }
         return connection;
     }
 
@@ -96,11 +108,13 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         if (Interlocked.Exchange(ref _aborted, 1) != 0) return;
         try
         {
-            Native.Shutdown(Handle, Native.SHUT_RDWR);
+            // Through the Socket, not the system call alone: a Socket that knows it was shut closes gracefully even when
+            // a system call holds its handle; otherwise it would close abortively (RST), losing unacknowledged bytes.
+            _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Already closed.
+            // Not connected, or already closed.
         }
         Volatile.Write(ref _receiveEnded, 1);
         _readable.Set();
@@ -109,14 +123,15 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     }
 
     /// <summary>
-    /// Closes the socket, but not over bytes the kernel had no room for yet: when the send loop is waiting to send the
-    /// rest of what was written, it closes the socket once that is sent, or after <see cref="DrainLimit"/> if the peer
-    /// reads nothing more (PLATFORM.md: closing under a last response can lose it). Otherwise at once.
+    /// Closes the socket. An accepted socket that was not aborted does not close over bytes still to be sent: the send
+    /// loop closes it once they are sent, or it closes after <see cref="DrainLimit"/> if the peer reads nothing more
+    /// (PLATFORM.md: closing under a last response can lose it). Otherwise, and for upstream sockets (whose unsent request
+    /// bytes are worthless once the exchange is given up), at once: pending reads and flushes end.
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
-        if (Volatile.Read(ref _sendPending) != 0)
+        if (_drainOnDispose && Volatile.Read(ref _aborted) == 0 && Volatile.Read(ref _sendPending) != 0)
         {
             _ = CloseAfterDrainLimitAsync();
             return;
@@ -141,5 +156,15 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         _socket.Dispose();
     }
 
-    public override string ToString() => $"{_socket.LocalEndPoint} -> {_socket.RemoteEndPoint}";
+    public override string ToString()
+    {
+        try
+        {
+            return $"{_socket.LocalEndPoint} -> {_socket.RemoteEndPoint}";
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return "closed socket";
+        }
+    }
 }

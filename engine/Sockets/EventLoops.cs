@@ -7,13 +7,14 @@ namespace Proxy.Engine.Sockets;
 /// </summary>
 internal static class EventLoops
 {
-    private static readonly Lazy<EventLoop[]> s_loops = new(Start);
+    private static readonly Lock s_startLock = new();
+    private static EventLoop[]? s_loops;
     private static int s_next;
 
     /// <summary>The next loop in turn, for a new client connection.</summary>
     public static EventLoop Next()
     {
-        EventLoop[] loops = s_loops.Value;
+        EventLoop[] loops = Volatile.Read(ref s_loops) ?? Start();
         uint turn = (uint)Interlocked.Increment(ref s_next);
         return loops[turn % (uint)loops.Length];
     }
@@ -21,10 +22,21 @@ internal static class EventLoops
     /// <summary>The calling thread's loop when it is one, else the next in turn.</summary>
     public static EventLoop ForThisThread() => EventLoop.Current ?? Next();
 
+    /// <summary>
+    /// Starts the loops once. A failure (out of file descriptors) is thrown to this caller and tried again by the next,
+    /// not remembered; loops started before it stay, to be used by the next attempt.
+    /// </summary>
     private static EventLoop[] Start()
     {
-        var loops = new EventLoop[Environment.ProcessorCount];
-        for (int i = 0; i < loops.Length; i++) loops[i] = new EventLoop($"epoll loop {i}");
-        return loops;
+        lock (s_startLock)
+        {
+            if (s_loops is not null) return s_loops;
+            s_starting ??= new List<EventLoop>();
+            while (s_starting.Count < Environment.ProcessorCount) s_starting.Add(new EventLoop($"epoll loop {s_starting.Count}"));
+            Volatile.Write(ref s_loops, s_starting.ToArray());
+            return s_loops;
+        }
     }
+
+    private static List<EventLoop>? s_starting;
 }

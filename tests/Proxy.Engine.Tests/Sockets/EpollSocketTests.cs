@@ -183,6 +183,40 @@ public sealed class EpollSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task AbortedWhileSendsWait_Dispose_ClosesAtOnce()
+    {
+        // An abort gives up on the unsent bytes: Dispose must not wait for them (up to 10 s) as it does after a normal end.
+        (EpollSocket served, Socket peer) = await AcceptedPairAsync();
+        using (peer)
+        {
+            await FillUntilSendsWaitAsync(served);
+            await Task.Run(served.Abort);
+            served.Dispose();
+            await WaitUntilAsync(() => served.Handle.IsClosed, TimeSpan.FromSeconds(3));
+        }
+    }
+
+    [Fact]
+    public async Task ConnectedSocket_DisposeWhileAFlushWaits_EndsTheFlushAndClosesAtOnce()
+    {
+        // An upstream connection given up mid-request (Http1Forwarder.AbortUpstream, a pool's Close): the forwarder waiting
+        // in a flush must be released at once, and the socket closed, however much is left unsent.
+        using EpollSocket connected = await EpollSocket.ConnectAsync(ListenEndPoint, EventLoops.Next(), TransportOptions.Pipe,
+            TransportOptions.Pipe, CancellationToken.None).AsTask().WaitAsync(Patience);
+        using Socket accepted = await _listener.AcceptAsync();
+        byte[] chunk = new byte[64 * 1024];
+        ValueTask<FlushResult> flushing;
+        while ((flushing = connected.Output.WriteAsync(chunk)).IsCompleted) { }
+        Task<FlushResult> pending = flushing.AsTask();
+
+        await Task.Run(connected.Dispose);
+
+        FlushResult ended = await pending.WaitAsync(TimeSpan.FromSeconds(3));
+        Assert.True(ended.IsCompleted || ended.IsCanceled);
+        await WaitUntilAsync(() => connected.Handle.IsClosed, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public async Task Abort_FromAnotherThread_EndsAPendingRead_AndThePeerSeesTheEnd()
     {
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
@@ -192,8 +226,9 @@ public sealed class EpollSocketTests : IDisposable
             ValueTask<ReadResult> pending = served.Input.ReadAsync();
             Assert.False(pending.IsCompleted);
             await Task.Run(served.Abort);
-            ReadResult read = await pending.AsTask().WaitAsync(Patience);
-            Assert.True(read.IsCompleted);
+            // Cut, not ended: a body that runs to the end of the connection must not look complete.
+            SocketException cut = await Assert.ThrowsAsync<SocketException>(() => pending.AsTask().WaitAsync(Patience));
+            Assert.Equal(SocketError.ConnectionAborted, cut.SocketErrorCode);
             Assert.Empty(await ReceiveToEndAsync(peer));
         }
     }
@@ -317,6 +352,29 @@ public sealed class EpollSocketTests : IDisposable
         finally
         {
             foreach (Socket filler in fillers) filler.Dispose();
+        }
+    }
+
+    /// <summary>Writes until the kernel's buffers toward a peer that reads nothing are full and a send waits for room.</summary>
+    private static async Task FillUntilSendsWaitAsync(EpollSocket served)
+    {
+        byte[] chunk = new byte[1024];
+        long written = 0;
+        while (served.BytesSent == written)
+        {
+            Assert.True(written < 256 * 1024 * 1024, "the kernel's buffers never filled");
+            written += chunk.Length;
+            await served.Output.WriteAsync(chunk).AsTask().WaitAsync(Patience);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan within)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < within, $"not so after {within}");
+            await Task.Delay(20);
         }
     }
 
