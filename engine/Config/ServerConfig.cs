@@ -11,8 +11,9 @@ public sealed record ServerConfig
     /// <c>release_idle_buffers</c>: an idle keep-alive client connection waits for data without holding a receive
     /// buffer (about 4 KiB less per idle connection), at the price of two more system calls per request
     /// (measured ~5 µs of CPU per request; perf/RESULTS.md). Off by default: CPU first. For the "sockets" transport
-    /// only: the epoll transport takes a receive buffer only once bytes have arrived, and the pipe gives it back when
-    /// they are consumed.
+    /// only: the epoll transport asks for a receive buffer only when the socket is reported readable, and the pipe gives
+    /// it back once its bytes are consumed (a readiness that finds nothing, which is rare, leaves one held until the
+    /// next bytes).
     /// </summary>
     public bool ReleaseIdleBuffers { get; init; }
     /// <summary>
