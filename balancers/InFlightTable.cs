@@ -56,8 +56,8 @@ internal sealed class InFlightTable
 
     private readonly DestinationState[] _members;
     private readonly Seat[] _seats;
-    private readonly int[] _keys;        // rows × Columns; Saturated in the padding
-    private readonly int[] _tieWeights;  // the weights, in the same layout; 0 in the padding
+    private readonly CacheLineAlignedInts _keys;        // rows × Columns; Saturated in the padding
+    private readonly CacheLineAlignedInts _tieWeights;  // the weights, in the same layout; 0 in the padding
     private readonly int _rows;
     private readonly int _maxWeight;
     private int _departures;             // destinations another table has taken since this one was built
@@ -67,16 +67,14 @@ internal sealed class InFlightTable
     {
         _members = [];
         _seats = [];
-        _keys = [];
-        _tieWeights = [];
     }
 
     private InFlightTable(DestinationState[] members, int[] weights, long leastCommonMultiple)
     {
         _members = members;
         _rows = (members.Length + Columns - 1) / Columns;
-        _keys = new int[_rows * Columns];
-        _tieWeights = new int[_rows * Columns];
+        _keys = new CacheLineAlignedInts(_rows * Columns);
+        _tieWeights = new CacheLineAlignedInts(_rows * Columns);
         _seats = new Seat[members.Length];
         _keys.AsSpan().Fill(Saturated); // until adopted; nothing picks from a table before that
         for (int i = 0; i < members.Length; i++)
@@ -160,7 +158,7 @@ internal sealed class InFlightTable
     /// </summary>
     public int TryPick(IRandomSource random)
     {
-        int least = LeastKey(_keys);
+        int least = LeastKey(in _keys);
         if (least == Saturated) return -1;
 
         ColumnSums sums = default;
@@ -195,10 +193,10 @@ internal sealed class InFlightTable
         return a;
     }
 
-    private static int LeastKey(int[] keys)
+    private static int LeastKey(in CacheLineAlignedInts keys)
     {
         // A row is four vectors; four running minimums, so that the loads, not a chain of min instructions, set the pace.
-        ref int row = ref MemoryMarshal.GetArrayDataReference(keys);
+        ref int row = ref keys.First;
         ref int end = ref Unsafe.Add(ref row, keys.Length);
         Vector256<int> first = Vector256.LoadUnsafe(ref row);
         Vector256<int> second = Vector256.LoadUnsafe(ref row, 8);
@@ -221,9 +219,9 @@ internal sealed class InFlightTable
     // The tied weight of each column (the weights of the destinations whose key is least), and their total.
     private int SumTiesPerColumn(int least, ref ColumnSums sums)
     {
-        ref int row = ref MemoryMarshal.GetArrayDataReference(_keys);
+        ref int row = ref _keys.First;
         ref int end = ref Unsafe.Add(ref row, _keys.Length);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(_tieWeights);
+        ref int weights = ref _tieWeights.First;
         Vector256<int> target = Vector256.Create(least);
         Vector256<int> first = Vector256<int>.Zero, second = first, third = first, fourth = first;
         for (; Unsafe.IsAddressLessThan(ref row, ref end); row = ref Unsafe.Add(ref row, Columns), weights = ref Unsafe.Add(ref weights, Columns))
@@ -251,8 +249,8 @@ internal sealed class InFlightTable
     // The tie in column on which target (below the column's tied weight, if the keys have not moved) falls.
     private int FindInColumn(int least, int column, long target)
     {
-        ref int keys = ref MemoryMarshal.GetArrayDataReference(_keys);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(_tieWeights);
+        ref int keys = ref _keys.First;
+        ref int weights = ref _tieWeights.First;
         for (int row = 0, slot = column; row < _rows; row++, slot += Columns)
         {
             // Bit arithmetic rather than a comparison, which the JIT would turn into a branch on whether the key ties:
