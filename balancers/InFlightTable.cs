@@ -28,9 +28,11 @@ namespace Proxy.Balancers;
 ///   row 1    d[1]        d[R + 1]          d[31R + 1]   ← keys[32 .. 63]
 ///   ...
 /// </code>
-/// The tie pass adds up each column's tied weight in vector lanes for free; the draw then picks a column from those 32
+/// The tie pass adds up each column's tied weight in vector lanes for free; a walk then picks a column from those 32
 /// sums and walks only that column's R rows. Laid end to end, columns then rows, the ties are in index order, as the
-/// scan has them, so a draw picks the same destination from the table as from the scan.
+/// scan has them, so a walk picks the same destination from the table as from the scan. When the ties hold much of
+/// the weight, a pick skips the tie pass and the walk: a <see cref="SlotAliasTable"/> over the slots proposes a slot by
+/// weight in O(1), kept if it is tied (see <see cref="TryPick"/>).
 /// </para>
 /// <para>
 /// A destination has one seat at a time: the table that adopted it last (<see cref="EnsureAdopted"/>). When another
@@ -52,14 +54,29 @@ internal sealed class InFlightTable
     /// <summary>Keys per row: four 256-bit vectors of ints.</summary>
     public const int Columns = 32;
 
+    /// <summary>
+    /// Ties holding at least 1 / this of the total weight are drawn from the alias table: each try then succeeds with
+    /// probability at least 1 / this. Below that the walk over the column sums is cheaper: measured (perf/RESULTS.md,
+    /// 2026-11-24, third session) at 256 destinations with ties holding 28% of the weight, tries from 1/4 up took ~90 ns
+    /// a pick where the walk takes ~74 (a try is a random number and a read, and the loop's exit mispredicts); with all
+    /// tied, ~31-38 ns against ~75.
+    /// </summary>
+    public const int AliasShareDivisor = 2;
+
+    /// <summary>Alias draws tried before falling back to the walk; a bound, so a pick never loops on a moving key.</summary>
+    public const int AliasTries = 4;
+
     private static readonly InFlightTable Unsupported = new();
 
     private readonly DestinationState[] _members;
     private readonly Seat[] _seats;
-    private readonly int[] _keys;        // rows × Columns; Saturated in the padding
-    private readonly int[] _tieWeights;  // the weights, in the same layout; 0 in the padding
+    private readonly CacheLineAlignedInts _keys;        // rows × Columns; Saturated in the padding
+    private readonly CacheLineAlignedInts _tieWeights;  // the weights, in the same layout; 0 in the padding
     private readonly int _rows;
     private readonly int _maxWeight;
+    private readonly SlotAliasTable? _alias;      // over the slots, by weight: draws ties by rejection
+    private readonly int _aliasFromTiedWeight;    // the tied weight from which picks try the alias table first
+    private bool _drawFromAlias;                  // whether the last walk found ties that heavy; see TryPick
     private int _departures;             // destinations another table has taken since this one was built
     private int _adoptedThrough = -1;    // _departures when the last adoption started: adopted while the two agree
 
@@ -67,16 +84,14 @@ internal sealed class InFlightTable
     {
         _members = [];
         _seats = [];
-        _keys = [];
-        _tieWeights = [];
     }
 
     private InFlightTable(DestinationState[] members, int[] weights, long leastCommonMultiple)
     {
         _members = members;
         _rows = (members.Length + Columns - 1) / Columns;
-        _keys = new int[_rows * Columns];
-        _tieWeights = new int[_rows * Columns];
+        _keys = new CacheLineAlignedInts(_rows * Columns);
+        _tieWeights = new CacheLineAlignedInts(_rows * Columns);
         _seats = new Seat[members.Length];
         _keys.AsSpan().Fill(Saturated); // until adopted; nothing picks from a table before that
         for (int i = 0; i < members.Length; i++)
@@ -88,6 +103,10 @@ internal sealed class InFlightTable
             _tieWeights[slot] = weights[i];
             _maxWeight = Math.Max(_maxWeight, weights[i]);
         }
+        _alias = new SlotAliasTable(_tieWeights.AsSpan());
+        long totalWeight = 0;
+        foreach (int weight in weights) totalWeight += weight;
+        _aliasFromTiedWeight = (int)((totalWeight + AliasShareDivisor - 1) / AliasShareDivisor);
     }
 
     /// <summary>Whether <see cref="TryPick"/> can be used; false for sets this table does not index (see <see cref="Build"/>).</summary>
@@ -151,17 +170,31 @@ internal sealed class InFlightTable
 
     /// <summary>
     /// The index of a destination with the fewest in-flight requests relative to its weight, ties drawn at random in
-    /// proportion to weight with one number below their total weight, laid end to end in index order (as
-    /// <see cref="LeastRequests"/> does when it scans, so the same number picks the same destination); no random number
-    /// when one destination is least. -1 when the table cannot answer exactly (the least key is saturated, or the keys
-    /// moved between the passes): the caller then scans. Costs two vectorised passes over the keys (the minimum, then
-    /// the tied weight per column), then at most seven column sums and one column's R rows. Keys are read
-    /// unsynchronised: a count that moves meanwhile can only make the pick slightly stale, as any scan of live counters is.
+    /// proportion to weight; no random number when one destination is least and was at the table's previous walk.
+    /// -1 when the table cannot answer exactly (the least key is saturated, or the keys moved during the pick): the
+    /// caller then scans.
+    /// <para>
+    /// A vectorised pass finds the least key. If the ties held at least 1 / <see cref="AliasShareDivisor"/> of the weight
+    /// at the last walk, up to <see cref="AliasTries"/> slots are drawn from the alias table, and the first whose key
+    /// is the least is taken. Otherwise, or when every try misses, a second pass sums the tied weight per column, and
+    /// one number below it is walked through the column sums and one column's R rows, ties laid end to end in index
+    /// order (as <see cref="LeastRequests"/> does when it scans, so the same number picks the same destination).
+    /// </para>
+    /// Either way each tie's chance is exactly its weight over the tied weight: a try picks a tie in proportion to
+    /// weight, a try that misses leaves the same choice to the next try or the walk, and whether tries are made depends
+    /// only on earlier picks, not on this one's numbers. Keys are read unsynchronised: a count that moves meanwhile can
+    /// only make the pick slightly stale, as any scan of live counters is, and a drawn slot is taken only if its key,
+    /// read after the draw, is the least the pass found.
     /// </summary>
     public int TryPick(IRandomSource random)
     {
-        int least = LeastKey(_keys);
+        int least = LeastKey(in _keys);
         if (least == Saturated) return -1;
+        if (_drawFromAlias)
+        {
+            int drawn = DrawTie(least, random);
+            if (drawn >= 0) return drawn;
+        }
 
         ColumnSums sums = default;
         int tiedWeight = SumTiesPerColumn(least, ref sums);
@@ -171,15 +204,26 @@ internal sealed class InFlightTable
             // Perhaps a single tie (cheaper to find out here than to count ties in the pass): it is if the first weighs
             // all there is, since every weight is at least 1.
             int first = FindTie(least, ref sums, 0);
-            if (first < 0 || _tieWeights[SlotOf(first)] == tiedWeight) return first;
+            if (first < 0 || _tieWeights[SlotOf(first)] == tiedWeight)
+            {
+                NoteTies(large: false);
+                return first;
+            }
         }
+        NoteTies(large: tiedWeight >= _aliasFromTiedWeight);
         return FindTie(least, ref sums, random.NextInt64(tiedWeight));
     }
 
     /// <summary>The key stored for the destination at <paramref name="index"/>; for tests.</summary>
     internal int KeyAt(int index) => Volatile.Read(ref _keys[SlotOf(index)]);
 
-    private int SlotOf(int index) => ((index % _rows) * Columns) + (index / _rows);
+    /// <summary>The alias table over the slots; for tests.</summary>
+    internal SlotAliasTable? Alias => _alias;
+
+    /// <summary>Where the destination at <paramref name="index"/> sits in the keys (column-major, see the class).</summary>
+    internal int SlotOf(int index) => ((index % _rows) * Columns) + (index / _rows);
+
+    private int IndexOfSlot(int slot) => ((slot % Columns) * _rows) + (slot / Columns);
 
     private int FindTie(int least, ref ColumnSums sums, long target)
     {
@@ -189,16 +233,23 @@ internal sealed class InFlightTable
 
     private void NoteDeparture() => Interlocked.Increment(ref _departures);
 
+    // Unsynchronised: a stale flag only costs a pick a few tries or a second pass, never exactness (see TryPick). Written
+    // only when it changes, so that picks on other cores do not keep taking the cache line from each other.
+    private void NoteTies(bool large)
+    {
+        if (_drawFromAlias != large) _drawFromAlias = large;
+    }
+
     private static long GreatestCommonDivisor(long a, long b)
     {
         while (b != 0) (a, b) = (b, a % b);
         return a;
     }
 
-    private static int LeastKey(int[] keys)
+    private static int LeastKey(in CacheLineAlignedInts keys)
     {
         // A row is four vectors; four running minimums, so that the loads, not a chain of min instructions, set the pace.
-        ref int row = ref MemoryMarshal.GetArrayDataReference(keys);
+        ref int row = ref keys.First;
         ref int end = ref Unsafe.Add(ref row, keys.Length);
         Vector256<int> first = Vector256.LoadUnsafe(ref row);
         Vector256<int> second = Vector256.LoadUnsafe(ref row, 8);
@@ -221,9 +272,9 @@ internal sealed class InFlightTable
     // The tied weight of each column (the weights of the destinations whose key is least), and their total.
     private int SumTiesPerColumn(int least, ref ColumnSums sums)
     {
-        ref int row = ref MemoryMarshal.GetArrayDataReference(_keys);
+        ref int row = ref _keys.First;
         ref int end = ref Unsafe.Add(ref row, _keys.Length);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(_tieWeights);
+        ref int weights = ref _tieWeights.First;
         Vector256<int> target = Vector256.Create(least);
         Vector256<int> first = Vector256<int>.Zero, second = first, third = first, fourth = first;
         for (; Unsafe.IsAddressLessThan(ref row, ref end); row = ref Unsafe.Add(ref row, Columns), weights = ref Unsafe.Add(ref weights, Columns))
@@ -248,11 +299,27 @@ internal sealed class InFlightTable
         return sums.First + sums.Second + sums.Third + Vector256.Sum(fourth);
     }
 
+    // A tie drawn from the alias table (a slot by weight, kept if its key is least), as an index; -1 if every try missed.
+    // Not inlined, so that TryPick's own code, which picks with one least or few ties run, stays as it was.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DrawTie(int least, IRandomSource random)
+    {
+        SlotAliasTable alias = _alias!;
+        for (int attempt = 0; attempt < AliasTries; attempt++)
+        {
+            int slot = alias.Draw(random);
+            // The key as it is now, against the least of the pass: a key that moved since is judged by its new value,
+            // so a stale slot is never taken; padding is never drawn (weight 0), so the slot is always a destination.
+            if (Volatile.Read(ref _keys[slot]) == least) return IndexOfSlot(slot);
+        }
+        return -1;
+    }
+
     // The tie in column on which target (below the column's tied weight, if the keys have not moved) falls.
     private int FindInColumn(int least, int column, long target)
     {
-        ref int keys = ref MemoryMarshal.GetArrayDataReference(_keys);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(_tieWeights);
+        ref int keys = ref _keys.First;
+        ref int weights = ref _tieWeights.First;
         for (int row = 0, slot = column; row < _rows; row++, slot += Columns)
         {
             // Bit arithmetic rather than a comparison, which the JIT would turn into a branch on whether the key ties:

@@ -7,12 +7,13 @@ namespace Proxy.Balancers;
 /// The destination with the fewest in-flight requests relative to its weight ("least_conn"; nginx's weighted
 /// least connections, HAProxy's leastconn): the smallest ActiveRequests / Weight, exactly. Ties are broken at random in
 /// proportion to weight — uniformly would ignore weights whenever the cluster is idle, which is when most destinations
-/// tie at zero — and uniformly when all weights are equal. No random number is drawn when one destination is least.
+/// tie at zero — and uniformly when all weights are equal. No random number is drawn when one destination is least
+/// (with a table, once a pick has found it so; see <see cref="InFlightTable.TryPick"/>).
 /// <para>
 /// Each available set of more than <see cref="ScanLimit"/> destinations gets an <see cref="InFlightTable"/> (cached like
 /// other balancers' tables; <see cref="Prepare"/> builds it off the request path): the destinations copy their in-flight
-/// counts into it as requests start and end, and a pick reads those contiguous ints with vector instructions, two
-/// passes of N/8 steps, instead of visiting N objects. Smaller sets, and sets the table cannot answer exactly (see
+/// counts into it as requests start and end, and a pick reads those contiguous ints with vector instructions, one
+/// pass of N/8 steps, instead of visiting N objects, then draws among the ties from an alias table or by a short walk. Smaller sets, and sets the table cannot answer exactly (see
 /// <see cref="InFlightTable"/>: no 256-bit vector hardware, more than <see cref="InFlightTable.MaxDestinations"/>
 /// destinations, loads too large for its integer keys), are scanned: the destinations' own counters are read one by
 /// one, as nginx does, for the same choice.
@@ -27,8 +28,9 @@ public sealed class LeastRequests : IBalancer
 
     /// <summary>
     /// Sets up to this many destinations are always scanned: reading a few objects costs no more than a table's fixed
-    /// part (finding the set's table, two passes however short, the draw's walk). Measured (perf/RESULTS.md, 2026-11-24):
-    /// at 16 destinations the scan took 35-49 ns a pick and the table 44-51, 21 against 28 with a single least.
+    /// part (finding the set's table, the vector pass however short, the draw). Measured (perf/RESULTS.md, 2026-11-24,
+    /// with the two passes of then): at 16 destinations the scan took 35-49 ns a pick and the table 44-51, 21 against 28
+    /// with a single least.
     /// </summary>
     public const int ScanLimit = 16;
 

@@ -25,7 +25,9 @@ public class InFlightTableTests
                 int picked = table.TryPick(random);
 
                 Assert.Contains(picked, least);
-                Assert.Equal(least.Count == 1 ? callsBefore : callsBefore + 1, random.Calls);
+                // None for a single least; otherwise up to one per alias try, then one for the walk.
+                if (least.Count == 1) Assert.Equal(callsBefore, random.Calls);
+                else Assert.InRange(random.Calls - callsBefore, 1, InFlightTable.AliasTries + 1);
             }
         }
     }
@@ -112,20 +114,31 @@ public class InFlightTableTests
     }
 
     [Fact]
-    public void TryPick_RandomLoadsAndWeights_SameChoiceAsTheScanForTheSameDraw()
+    public void TryPick_RandomLoadsAndWeightsWithFewTies_SameChoiceAsTheScanForTheSameDraw()
     {
+        // Ties holding under half the weight are walked, in index order, as the scan walks them. (Larger
+        // shares are drawn from the alias table: the same distribution, not the same number for the same choice.)
         var setup = new Random(13);
+        int walked = 0;
         for (int round = 0; round < 300; round++)
         {
             int count = setup.Next(2, 700);
-            DestinationState[] set = Destinations.WithWeights([.. Enumerable.Range(0, count).Select(_ => setup.Next(1, 6))]);
-            int maxLoad = setup.Next(0, 4);
+            int[] weights = [.. Enumerable.Range(0, count).Select(_ => setup.Next(1, 6))];
+            DestinationState[] set = Destinations.WithWeights(weights);
+            int maxLoad = setup.Next(0, 8);
             foreach (DestinationState destination in set) Destinations.StartRequests(destination, setup.Next(0, maxLoad + 1));
             InFlightTable table = Adopted(set);
             var scan = new LeastRequests(new SeededRandomSource(round));
+            HashSet<int> least = LeastLoaded.Of(set);
 
-            Assert.Equal(scan.PickByScan(set), table.TryPick(new SeededRandomSource(round)));
+            int picked = table.TryPick(new SeededRandomSource(round));
+
+            Assert.Contains(picked, least);
+            if (least.Sum(i => weights[i]) * InFlightTable.AliasShareDivisor >= weights.Sum()) continue;
+            Assert.Equal(scan.PickByScan(set), picked);
+            walked++;
         }
+        Assert.True(walked >= 100, $"only {walked} rounds were walked");
     }
 
     [Fact]
@@ -306,11 +319,137 @@ public class InFlightTableTests
         Assert.Contains(firstTable.TryPick(new SeededRandomSource(4)), LeastLoaded.Of(first));
     }
 
+    [Fact]
+    public void Build_WeightedSet_AliasTableGivesEverySlotItsWeightOverTheTotalExactly()
+    {
+        // 300 destinations: ten rows, 20 slots of padding.
+        int[] weights = [.. Enumerable.Range(0, 300).Select(i => 1 + (i * 7 % 9))];
+        InFlightTable table = Adopted(Destinations.WithWeights(weights));
+        SlotAliasTable alias = table.Alias!;
+
+        long[] cells = SlotAliasTableTests.CellsPerSlot(alias);
+
+        // Of the N × H cells (H = W × m), weight × N × m are each destination's, so its probability is weight / W;
+        // padding gets none.
+        long scale = alias.Height / weights.Sum();
+        long[] expected = new long[alias.ColumnCount];
+        for (int i = 0; i < weights.Length; i++) expected[table.SlotOf(i)] = weights[i] * alias.ColumnCount * scale;
+        Assert.Equal(weights.Sum() * scale, alias.Height);
+        Assert.Equal(expected, cells);
+    }
+
+    [Fact]
+    public void TryPick_TiesHoldMostOfTheWeight_DrawnFromTheAliasInProportionToWeightOver200000Picks()
+    {
+        // 256 destinations, weights 1-5; all idle but every fifth, busy: ties hold 4/5 of the weight or so.
+        int[] weights = [.. Enumerable.Range(0, 256).Select(i => 1 + (i * 3 % 5))];
+        DestinationState[] set = Destinations.WithWeights(weights);
+        for (int i = 0; i < set.Length; i += 5) set[i].OnRequestStart();
+        var random = new BoundRecordingRandomSource(31);
+        InFlightTable table = Adopted(set);
+
+        int[] counts = PickMany(table, random, 200_000);
+
+        HashSet<int> tied = LeastLoaded.Of(set);
+        long tiedWeight = tied.Sum(i => weights[i]);
+        Assert.True(tiedWeight * InFlightTable.AliasShareDivisor >= weights.Sum());
+        // Nearly every pick is one alias try (tries hit 4/5 of the time); a walk comes first (it finds the ties heavy)
+        // and after four misses (1 in 625).
+        Assert.InRange(random.DrawsBelow(table.Alias!.CellCount), 200_000, 260_000);
+        Assert.InRange(random.DrawsBelow(tiedWeight), 1, 1_000);
+        AssertProportionalAmongTies(counts, weights, tied);
+    }
+
+    [Fact]
+    public void TryPick_TiesHoldLittleOfTheWeight_WalkedInProportionToWeightOver200000Picks()
+    {
+        // 256 destinations, weights 1-5, all busy but 14 idle ones of every weight: far under half the weight.
+        int[] weights = [.. Enumerable.Range(0, 256).Select(i => 1 + (i % 5))];
+        DestinationState[] set = Destinations.WithWeights(weights);
+        for (int i = 0; i < set.Length; i++)
+        {
+            if (i % 18 != 7) Destinations.StartRequests(set[i], 1 + (i % 3));
+        }
+        var random = new BoundRecordingRandomSource(32);
+
+        int[] counts = PickMany(Adopted(set), random, 200_000);
+
+        HashSet<int> tied = LeastLoaded.Of(set);
+        long tiedWeight = tied.Sum(i => weights[i]);
+        Assert.True(tiedWeight * InFlightTable.AliasShareDivisor < weights.Sum());
+        Assert.Equal(200_000, random.DrawsBelow(tiedWeight));   // one walk per pick, no alias try
+        AssertProportionalAmongTies(counts, weights, tied);
+    }
+
+    [Fact]
+    public void TryPick_TiesAtTheAliasThreshold_DrawsAndWalksTogetherStayProportionalOver200000Picks()
+    {
+        // Ties hold exactly half the weight: each alias try hits half the time, so one pick in 16 misses all four
+        // tries and walks. The mixture must still be exact.
+        int[] weights = [.. Enumerable.Range(0, 256).Select(i => 1 + (i % 4))];   // total 640
+        DestinationState[] set = Destinations.WithWeights(weights);
+        // Idle: two of each run of four (weights 1, 2, 3, 4), in turn, so 32 of each weight, 320 in all; the rest busy.
+        for (int i = 0; i < set.Length; i++)
+        {
+            int group = i / 4;
+            if (i % 4 != group % 4 && i % 4 != (group + 1) % 4) set[i].OnRequestStart();
+        }
+        var random = new BoundRecordingRandomSource(33);
+        HashSet<int> tied = LeastLoaded.Of(set);
+        long tiedWeight = tied.Sum(i => weights[i]);
+        Assert.Equal(weights.Sum(), tiedWeight * InFlightTable.AliasShareDivisor);
+
+        int[] counts = PickMany(Adopted(set), random, 200_000);
+
+        Assert.InRange(random.DrawsBelow(tiedWeight), 9_000, 16_000);
+        AssertProportionalAmongTies(counts, weights, tied);
+    }
+
     private static InFlightTable Adopted(DestinationState[] set)
     {
         InFlightTable table = InFlightTable.Build(set);
         Assert.True(table.CanPick);
         table.EnsureAdopted();
         return table;
+    }
+
+    private static int[] PickMany(InFlightTable table, IRandomSource random, int picks)
+    {
+        int[] counts = new int[table.Alias!.ColumnCount];
+        for (int i = 0; i < picks; i++) counts[table.TryPick(random)]++;
+        return counts;
+    }
+
+    // Untied destinations never; each tie within 4.5 standard deviations of picks × weight / tied weight; each weight's
+    // ties together within 2% of their share (tens of thousands of picks each, so that is many deviations); and a
+    // chi-square over the ties below df + 4.5 √(2 df), above its 99.99th percentile here, so a skew spread thinly over
+    // many ties shows too.
+    private static void AssertProportionalAmongTies(int[] counts, int[] weights, HashSet<int> tied)
+    {
+        double picks = counts.Sum();
+        double tiedWeight = tied.Sum(i => weights[i]);
+        double chiSquare = 0;
+        var byWeight = new Dictionary<int, (double Picks, double Expected)>();
+        for (int i = 0; i < counts.Length; i++)
+        {
+            if (!tied.Contains(i))
+            {
+                Assert.True(counts[i] == 0, $"destination {i} is not tied but was picked {counts[i]} times");
+                continue;
+            }
+            double expected = picks * weights[i] / tiedWeight;
+            Assert.True(Math.Abs(counts[i] - expected) <= 4.5 * Math.Sqrt(expected),
+                $"destination {i} (weight {weights[i]}): {counts[i]} picks, {expected:F0} expected");
+            chiSquare += (counts[i] - expected) * (counts[i] - expected) / expected;
+            (double classPicks, double classExpected) = byWeight.GetValueOrDefault(weights[i]);
+            byWeight[weights[i]] = (classPicks + counts[i], classExpected + expected);
+        }
+        foreach ((int weight, (double classPicks, double classExpected)) in byWeight)
+        {
+            Assert.True(Math.Abs(classPicks - classExpected) <= 0.02 * classExpected,
+                $"weight {weight}: {classPicks} picks, {classExpected:F0} expected");
+        }
+        int freedom = tied.Count - 1;
+        Assert.True(chiSquare < freedom + (4.5 * Math.Sqrt(2.0 * freedom)), $"chi-square {chiSquare:F1} with {freedom} degrees of freedom");
     }
 }
