@@ -5,6 +5,11 @@
 # with ratios to nginx and to HAProxy. perf/load/README.md explains the numbers and the caveats.
 #
 # Usage: perf/compare.sh [--mode h1|h2] [--only direct,nginx,haproxy,proxy] [--runs N] [--markdown]
+#          [--headers bare|forwarding]
+#   --headers bare (default): nginx and HAProxy pass requests on as configured out of the box, adding nothing;
+#     our proxy does what it does by default (X-Forwarded-For/-Proto/-Host, Via both ways, a new x-request-id).
+#   --headers forwarding: nginx and HAProxy add those same fields too, as a production configuration would: the
+#     same work per request on every side.
 # Environment: DURATION (10s) WARMUP (10s) CONNECTIONS (64, h1) H2_CLIENTS (16) H2_STREAMS (10)
 #   LOAD_CPU (0) PROXY_CPU (1) PROXY_START_TIMEOUT (300, seconds; covers a first Release build)
 #   PROXY_CMD (scripts/proxy; started as "$PROXY_CMD run --config FILE")
@@ -26,6 +31,7 @@ readonly BODY_SIZE=1024
 readonly NOISE_LIMIT=10     # % of a core taken by others or by the hypervisor before a run is called noisy
 
 MODE=h1
+HEADERS=bare
 ONLY="direct,nginx,haproxy,proxy"
 RUNS=1
 MARKDOWN=0
@@ -79,11 +85,14 @@ parse_args() {
       --runs) RUNS="${2:-}"; shift 2 ;;
       --runs=*) RUNS="${1#*=}"; shift ;;
       --markdown) MARKDOWN=1; shift ;;
+      --headers) HEADERS="${2:-}"; shift 2 ;;
+      --headers=*) HEADERS="${1#*=}"; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; die "unknown argument: $1" ;;
     esac
   done
   case "$MODE" in h1|h2) ;; *) die "--mode must be h1 or h2, not '$MODE'" ;; esac
+  case "$HEADERS" in bare|forwarding) ;; *) die "--headers must be bare or forwarding, not '$HEADERS'" ;; esac
   [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, not '$RUNS'"
 
   local name known
@@ -290,12 +299,24 @@ upstream_idle() {
   echo $(( in_flight > 64 ? in_flight : 64 ))
 }
 
+# With --headers forwarding, what nginx and HAProxy add to match our proxy's defaults: X-Forwarded-For appended to,
+# X-Forwarded-Proto and -Host set, Via on the request and on the response, and a new random request id sent
+# upstream and back to the client. One line each, as sed puts them in place of @FORWARDING_HEADERS@.
+forwarding_headers() {      # forwarding_headers nginx|haproxy
+  [ "$HEADERS" = forwarding ] || return 0
+  case "$1" in
+    nginx) printf '%s' 'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Host $host; proxy_set_header Via "1.1 nginx"; proxy_set_header X-Request-ID $request_id; add_header Via "1.1 nginx"; add_header X-Request-ID $request_id;' ;;
+    haproxy) printf '%s' 'option forwardfor\n    http-request set-header X-Forwarded-Proto http\n    http-request set-header X-Forwarded-Host %[req.hdr(host)]\n    http-request add-header Via "1.1 haproxy"\n    unique-id-format %[uuid()]\n    unique-id-header X-Request-ID\n    http-response add-header Via "1.1 haproxy"\n    http-response set-header X-Request-ID %[unique-id]' ;;
+  esac
+}
+
 start_nginx_proxy() {
   mkdir -p "$WORK/nginx-tmp"
   pick_port; local port=$PICKED_PORT opts=""
   [ "$MODE" = h2 ] && opts=" http2"
   render "$LOAD_DIR/proxy.nginx.conf" "$WORK/proxy.nginx.conf" \
-    WORK="$WORK" PORT="$port" ORIGIN_PORT="$ORIGIN_PORT" LISTEN_OPTS="$opts" UPSTREAM_IDLE="$(upstream_idle)"
+    WORK="$WORK" PORT="$port" ORIGIN_PORT="$ORIGIN_PORT" LISTEN_OPTS="$opts" UPSTREAM_IDLE="$(upstream_idle)" \
+    FORWARDING_HEADERS="$(forwarding_headers nginx)"
   start_owned "$PROXY_CPU" "$WORK/nginx.log" \
     nginx -p "$WORK" -c "$WORK/proxy.nginx.conf" -e "$WORK/nginx.error.log" -g 'daemon off;'
   register_target nginx "$port" "$STARTED_PID" 10 "$WORK/nginx.error.log"
@@ -304,7 +325,8 @@ start_nginx_proxy() {
 start_haproxy() {
   pick_port; local port=$PICKED_PORT opts=""
   [ "$MODE" = h2 ] && opts=" proto h2"
-  render "$LOAD_DIR/haproxy.cfg" "$WORK/haproxy.cfg" PORT="$port" ORIGIN_PORT="$ORIGIN_PORT" BIND_OPTS="$opts"
+  render "$LOAD_DIR/haproxy.cfg" "$WORK/haproxy.cfg" PORT="$port" ORIGIN_PORT="$ORIGIN_PORT" BIND_OPTS="$opts" \
+    FORWARDING_HEADERS="$(forwarding_headers haproxy)"
   # -db: stay in the foreground, one process, no master; we own its lifetime.
   start_owned "$PROXY_CPU" "$WORK/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
   register_target haproxy "$port" "$STARTED_PID" 10 "$WORK/haproxy.log"
@@ -546,10 +568,12 @@ command_line() {
 }
 
 load_description() {
+  local headers=""
+  [ "$HEADERS" = bare ] || headers="; nginx and HAProxy add the forwarding fields our proxy adds (X-Forwarded-*, Via both ways, x-request-id)"
   if [ "$MODE" = h1 ]; then
-    echo "HTTP/1.1, wrk -t1 -c$CONNECTIONS -d${DURATION_S}s after a ${WARMUP_S}s warm-up"
+    echo "HTTP/1.1, wrk -t1 -c$CONNECTIONS -d${DURATION_S}s after a ${WARMUP_S}s warm-up$headers"
   else
-    echo "h2c, h2load -t1 -c$H2_CLIENTS -m$H2_STREAMS -D$DURATION_S after a ${WARMUP_S}s warm-up (proxies speak HTTP/1.1 upstream)"
+    echo "h2c, h2load -t1 -c$H2_CLIENTS -m$H2_STREAMS -D$DURATION_S after a ${WARMUP_S}s warm-up (proxies speak HTTP/1.1 upstream)$headers"
   fi
 }
 
