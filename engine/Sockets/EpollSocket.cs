@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using Proxy.Engine.Async;
 
@@ -71,7 +70,6 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     public PipeWriter Output => _output.Writer;
     public long BytesRead => Volatile.Read(ref _bytesRead);
     public long BytesSent => Volatile.Read(ref _bytesSent);
-    public IPEndPoint? RemoteEndPoint => _socket.RemoteEndPoint as IPEndPoint;
 
     internal SafeSocketHandle Handle => _socket.SafeHandle;
 
@@ -84,9 +82,13 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     internal void OnReadiness(uint events)
     {
         // The reported events are the socket's whole state: "writable" comes with most read events too, so the send
-        // loop is only woken when it waits for room.
+        // loop is only woken when it waits for room (read first: the exchange is a locked instruction, on every event).
         const uint Closing = Native.EPOLLERR | Native.EPOLLHUP;
-        if ((events & (Native.EPOLLOUT | Closing)) != 0 && Interlocked.Exchange(ref _sendBlocked, 0) != 0) _writable.Set();
+        if ((events & (Native.EPOLLOUT | Closing)) != 0 && Volatile.Read(ref _sendBlocked) != 0 &&
+            Interlocked.Exchange(ref _sendBlocked, 0) != 0)
+        {
+            _writable.Set();
+        }
         // The end of stream raises no edge of its own when it arrives with the last bytes: remember it, so the receive
         // loop reads on past a short read until it gets the end (nginx's pending_eof).
         if ((events & (Native.EPOLLRDHUP | Closing)) != 0) Volatile.Write(ref _receiveEnded, 1);
