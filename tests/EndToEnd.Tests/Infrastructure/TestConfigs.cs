@@ -37,11 +37,24 @@ public static class TestConfigs
         };
     }
 
-    /// <summary>A loopback port with nothing listening on it (bound, then released).</summary>
+    /// <summary>
+    /// A loopback port with nothing listening on it (bound, then released), never one handed out before in this
+    /// process: the kernel may give a released port out again at once, and two calls in a row (a listener's port and
+    /// the admin port) then named the same port.
+    /// </summary>
     public static int UnusedPort()
     {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        while (true)
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port)) return port;
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 }
