@@ -107,7 +107,7 @@ internal sealed class AcceptLoop
                 client.NoDelay = true;
                 transport = Serve(client);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OutOfMemoryException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 // This connection cannot be served (out of epoll watches, its peer already gone): close it, keep accepting.
                 Log.ServeFailed(_server.Logger, _endPoint, ex);
