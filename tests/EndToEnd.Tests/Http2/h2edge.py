@@ -317,6 +317,11 @@ def case_client_stops_reading(c, admin_port):
     # connection closed before the body's end.
     connections = "proxy_connections_active"
     stalls = 'proxy_http2_defence_total{reason="zero_window_stall"}'
+    # The proxy counts a connection before it sends its SETTINGS: wait for them first, or on a loaded machine the count
+    # below can be taken before this connection is in it, and "one connection fewer" then never comes.
+    if c.wait_for(SETTINGS, 10) is None:
+        print("no SETTINGS from the proxy")
+        return False
     open_before = metric(admin_port, connections)
     c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     c.send(window_update(0, MAX_WINDOW - 65535))
