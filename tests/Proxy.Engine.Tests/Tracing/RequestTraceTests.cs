@@ -187,10 +187,17 @@ public sealed class RequestTraceTests
         // Warm up with the very loop measured, so that tiering and first-use work of either branch is done before.
         for (int i = 0; i < 10_000; i++) trace.Begin(default, 0, i % 2 == 0 ? requestId : default, i % 2);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++) trace.Begin(default, 0, i % 2 == 0 ? requestId : default, i % 2);
+        // The least of three rounds: a round can catch the runtime's own one-off work on this thread (a method moving up
+        // a tier meanwhile: 456 B once in a full parallel test run), while an allocation per call shows in every round.
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++) trace.Begin(default, 0, i % 2 == 0 ? requestId : default, i % 2);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     private static void Begin(RequestTrace trace, string? traceParent, string? requestId) =>
