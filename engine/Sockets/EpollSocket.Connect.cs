@@ -89,14 +89,13 @@ internal sealed partial class EpollSocket
     /// <summary>0 when connected at once, EINPROGRESS when the answer is to come, else the failure.</summary>
     private static unsafe int StartConnect(SafeSocketHandle handle, IPEndPoint endPoint)
     {
+        // .NET's SocketAddress holds the platform's own sockaddr bytes.
         SocketAddress address = endPoint.Serialize();
-        Span<byte> raw = stackalloc byte[address.Size];
-        address.Buffer.Span[..address.Size].CopyTo(raw);
-        fixed (byte* start = raw)
+        fixed (byte* start = address.Buffer.Span)
         {
             while (true)
             {
-                if (Native.Connect(handle, start, (uint)raw.Length) == 0) return 0;
+                if (Native.Connect(handle, start, (uint)address.Size) == 0) return 0;
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != Native.EINTR) return errno;
             }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Pipelines.Sockets.Unofficial;
@@ -136,12 +137,9 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
-            _limiter.Leave();
-            return (timeout.IsCancellationRequested ? AcquireStatus.ConnectTimeout : AcquireStatus.ConnectFailed, null);
+            return ConnectFailed(timeout.IsCancellationRequested);
         }
-        Interlocked.Increment(ref _open);
-        Interlocked.Increment(ref _opened);
-        return (AcquireStatus.Acquired, new UpstreamConnection(socket, socket, this));
+        return Connected(socket, socket);
     }
 
     /// <summary><see cref="ConnectAsync"/> for server.transport "sockets".</summary>
@@ -158,13 +156,25 @@ internal sealed class UpstreamPool : ITimeoutTarget, IDisposable
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
             socket.Dispose();
-            _limiter.Leave();
-            return (timeout.IsCancellationRequested ? AcquireStatus.ConnectTimeout : AcquireStatus.ConnectFailed, null);
+            return ConnectFailed(timeout.IsCancellationRequested);
         }
+        var transport = SocketConnection.Create(socket, TransportOptions.Pipe, TransportOptions.Upstream, name: "upstream");
+        return Connected(transport, transport);
+    }
+
+    /// <summary>A new connection, counted as open, whichever transport opened it.</summary>
+    private (AcquireStatus, UpstreamConnection?) Connected(IDuplexPipe pipe, IDisposable socket)
+    {
         Interlocked.Increment(ref _open);
         Interlocked.Increment(ref _opened);
-        var transport = SocketConnection.Create(socket, TransportOptions.Pipe, TransportOptions.Upstream, name: "upstream");
-        return (AcquireStatus.Acquired, new UpstreamConnection(transport, transport, this));
+        return (AcquireStatus.Acquired, new UpstreamConnection(pipe, socket, this));
+    }
+
+    /// <summary>A connect that failed or timed out: its place under max_connections is freed.</summary>
+    private (AcquireStatus, UpstreamConnection?) ConnectFailed(bool timedOut)
+    {
+        _limiter.Leave();
+        return (timedOut ? AcquireStatus.ConnectTimeout : AcquireStatus.ConnectFailed, null);
     }
 
     public void OnHeartbeat(long nowMs)

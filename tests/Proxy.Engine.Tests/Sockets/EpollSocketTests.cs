@@ -163,22 +163,13 @@ public sealed class EpollSocketTests : IDisposable
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
         using (peer)
         {
-            var written = new MemoryStream();
-            byte[] chunk = new byte[1024];
-            while (served.BytesSent == written.Length)
-            {
-                Assert.True(written.Length < 256 * 1024 * 1024, "the kernel's buffers never filled");
-                RandomNumberGenerator.Fill(chunk);
-                written.Write(chunk);
-                FlushResult flushed = await served.Output.WriteAsync(chunk).AsTask().WaitAsync(Patience);
-                Assert.False(flushed.IsCompleted);
-            }
+            byte[] written = await FillUntilSendsWaitAsync(served);
             await served.Output.CompleteAsync();
             served.Dispose();
 
             byte[] received = await ReceiveToEndAsync(peer);
             Assert.Equal(written.Length, received.Length);
-            Assert.True(written.ToArray().AsSpan().SequenceEqual(received));
+            Assert.True(written.AsSpan().SequenceEqual(received));
         }
     }
 
@@ -355,17 +346,23 @@ public sealed class EpollSocketTests : IDisposable
         }
     }
 
-    /// <summary>Writes until the kernel's buffers toward a peer that reads nothing are full and a send waits for room.</summary>
-    private static async Task FillUntilSendsWaitAsync(EpollSocket served)
+    /// <summary>
+    /// Writes random 1 KiB chunks until the kernel's buffers toward a peer that reads nothing are full and a send waits
+    /// for room (the last chunk then stays in the pipe, its flush completed); returns everything written.
+    /// </summary>
+    private static async Task<byte[]> FillUntilSendsWaitAsync(EpollSocket served)
     {
+        using var written = new MemoryStream();
         byte[] chunk = new byte[1024];
-        long written = 0;
-        while (served.BytesSent == written)
+        while (served.BytesSent == written.Length)
         {
-            Assert.True(written < 256 * 1024 * 1024, "the kernel's buffers never filled");
-            written += chunk.Length;
-            await served.Output.WriteAsync(chunk).AsTask().WaitAsync(Patience);
+            Assert.True(written.Length < 256 * 1024 * 1024, "the kernel's buffers never filled");
+            RandomNumberGenerator.Fill(chunk);
+            written.Write(chunk);
+            FlushResult flushed = await served.Output.WriteAsync(chunk).AsTask().WaitAsync(Patience);
+            Assert.False(flushed.IsCompleted);
         }
+        return written.ToArray();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan within)
