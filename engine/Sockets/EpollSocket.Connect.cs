@@ -46,7 +46,7 @@ internal sealed partial class EpollSocket
         try
         {
             // Registered only once the connect has started: a socket not yet connecting polls as hung up, which would
-            // end the wait below at once. The connect's answer is a writable (or error) edge, and the send loop's flag
+            // end the wait below at once. The connect's answer is a writable (or error) edge, and the send side's flag
             // is raised so that it wakes us; an answer that came before the registration is reported by it.
             int errno = StartConnect(connection.Handle, endPoint);
             connection._sendBlocked = 1;
@@ -81,7 +81,7 @@ internal sealed partial class EpollSocket
             throw;
         }
         Volatile.Write(ref connection._sendBlocked, 0);
-        connection.StartLoops();
+        connection.StartReceiving();
         connection._readable.Set();     // anything that came with the connection: an edge may have passed unread
         return connection;
     }

@@ -9,21 +9,77 @@ internal sealed partial class EpollSocket
     /// <summary>Buffers gathered into one sendmsg at most; the rest goes in the next call.</summary>
     private const int MaxVectors = 32;
 
-    /// <summary>
-    /// Sends what the writer flushes, as it flushes (inline in its flush); when the kernel's buffer is full, waits
-    /// for the writable edge. When the writer completes, sends the rest and then the end of stream (FIN).
-    /// </summary>
-    private async Task SendLoopAsync()
+    /// <summary>Where a send pass stopped.</summary>
+    private enum SendStop
     {
+        /// <summary>Everything committed so far is sent.</summary>
+        Drained,
+
+        /// <summary>The kernel's buffer is full: the rest waits for the writable edge.</summary>
+        Blocked,
+
+        /// <summary>Sending is over: the writer completed and all was sent, or an error, or the socket was closed.</summary>
+        Ended,
+    }
+
+    /// <summary>
+    /// Asks for what the writer has committed to be sent, and sends it on this thread unless another pass is under way
+    /// (which then makes one more). Called after every flush, when the writer completes and when the socket closes. A
+    /// pass that finds the kernel's buffer full hands the rest to <see cref="SendWhenWritableAsync"/>, which keeps the
+    /// send role until it has sent it.
+    /// </summary>
+    /// <remarks>
+    /// One pass at a time: the output pipe has one reader. A request raised while a pass runs is either seen by that
+    /// pass (the flag is lowered before its first read, so the bytes committed before the request are read) or makes
+    /// the loop go round again once the pass gives the role back. All flag changes are full fences.
+    /// </remarks>
+    private void RequestSend()
+    {
+        Interlocked.Exchange(ref _sendRequested, 1);
+        SendWhileRequested();
+    }
+
+    private void SendWhileRequested()
+    {
+        while (Volatile.Read(ref _sendRequested) != 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        {
+            Interlocked.Exchange(ref _sendRequested, 0);
+            if (SendPass() == SendStop.Blocked)
+            {
+                _ = SendWhenWritableAsync();
+                return;
+            }
+            Interlocked.Exchange(ref _sending, 0);
+        }
+    }
+
+    /// <summary>Holds the send role while the kernel's buffer is full: waits for room and sends the rest, then gives the role back.</summary>
+    private async Task SendWhenWritableAsync()
+    {
+        do
+        {
+            await WaitForRoomAsync().ConfigureAwait(false);
+        }
+        while (SendPass() == SendStop.Blocked);
+        Interlocked.Exchange(ref _sending, 0);
+        SendWhileRequested();
+    }
+
+    /// <summary>
+    /// Sends what the writer has committed until nothing is left, the kernel's buffer is full or sending ends; by the
+    /// holder of the send role only. When the writer has completed and everything is sent, sends the end of stream (FIN).
+    /// </summary>
+    private SendStop SendPass()
+    {
+        if (_sendEnded) return SendStop.Ended;
         PipeReader reader = _output.Reader;
-        Exception? error = null;
         try
         {
             while (true)
             {
-                ReadResult read = await reader.ReadAsync().ConfigureAwait(false);
+                if (IsDisposed) return EndSending(null);    // closed: what is left unsent is dropped
+                if (!reader.TryRead(out ReadResult read)) return SendStop.Drained;
                 ReadOnlySequence<byte> buffer = read.Buffer;
-                if (read.IsCanceled) return;    // disposed
                 // Raised for the whole batch, so a Dispose on another thread meanwhile leaves the close to us.
                 if (!buffer.IsEmpty) Volatile.Write(ref _sendPending, 1);
                 while (!buffer.IsEmpty)
@@ -37,33 +93,41 @@ internal sealed partial class EpollSocket
                     }
                     if (errno == Native.EAGAIN)
                     {
-                        await WaitForRoomAsync().ConfigureAwait(false);
-                        if (IsDisposed) return;
-                        continue;
+                        reader.AdvanceTo(buffer.Start);
+                        return SendStop.Blocked;
                     }
                     if (errno == Native.EINTR) continue;
-                    error = Native.ToException(errno);
-                    return;
+                    return EndSending(Native.ToException(errno));
                 }
                 reader.AdvanceTo(read.Buffer.End);
-                if (CloseIfDisposedWhileSending()) return;
-                if (read.IsCompleted) break;
+                if (CloseIfDisposedWhileSending()) return EndSending(null);
+                if (read.IsCompleted)
+                {
+                    if (Volatile.Read(ref _aborted) == 0) Native.Shutdown(Handle, Native.SHUT_WR);
+                    return EndSending(null);
+                }
             }
-            if (Volatile.Read(ref _aborted) == 0) Native.Shutdown(Handle, Native.SHUT_WR);
         }
         catch (ObjectDisposedException)
         {
-            // Disposed between the check and the call.
+            return EndSending(null);    // disposed between the check and the call
         }
         catch (Exception ex)
         {
-            error = ex;
+            return EndSending(ex);
         }
-        finally
-        {
-            reader.Complete(error);
-            CloseIfDisposedWhileSending();    // ended by an error with bytes unsent: nothing more will go out
-        }
+    }
+
+    /// <summary>
+    /// Ends sending for good: the output's reader completes (with <paramref name="error"/>, which the writer's next flush
+    /// reports as completed), and a close that waited for the last batch happens now.
+    /// </summary>
+    private SendStop EndSending(Exception? error)
+    {
+        _sendEnded = true;
+        _output.Reader.Complete(error);
+        CloseIfDisposedWhileSending();    // ended by an error with bytes unsent: nothing more will go out
+        return SendStop.Ended;
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ namespace Proxy.Engine.Sockets;
 /// where System.Net.Sockets makes two (perf/RESULTS.md).
 /// </summary>
 /// <remarks>
-/// Two flows run per socket: the receive loop (woken by readiness, inline on the loop's thread) and the send loop
-/// (woken by the writer's flush, inline on the writer's thread, or by readiness after the kernel's buffer was full).
+/// Two flows run per socket: the receive loop (woken by readiness, inline on the loop's thread) and sending (inline in
+/// the writer's flush, on the writer's thread; after the kernel's buffer was full, woken by readiness).
 /// </remarks>
 internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
 {
@@ -21,14 +21,18 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private readonly EventLoop _loop;
     private readonly Pipe _input;
     private readonly Pipe _output;
-    // Readiness wakes the receive or send loop inline, on the event loop's thread, as socket completions do with inline
-    // completions (PLATFORM.md); a readiness that comes while its loop is busy is kept for its next wait.
+    private readonly SendingWriter _writer;
+    // Readiness wakes the receive loop or a waiting send inline, on the event loop's thread, as socket completions do
+    // with inline completions (PLATFORM.md); a readiness that comes while its side is busy is kept for its next wait.
     private readonly AutoResetSignal _readable = new(wakeInline: true);
     private readonly AutoResetSignal _writable = new(wakeInline: true);
     private long _bytesRead, _bytesSent;
-    private int _sendBlocked;    // 1 while the send loop waits for room (or a connect for its answer)
+    private int _sendBlocked;    // 1 while sending waits for room (or a connect for its answer)
     private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
-    private int _sendPending;    // 1 while the send loop holds bytes it has not sent yet
+    private int _sendPending;    // 1 while sending holds bytes it has not sent yet
+    private int _sending;        // 1 while a send pass runs or waits for room: the send role (see RequestSend)
+    private int _sendRequested;  // 1 when bytes, a completion or a close may be waiting for a send pass
+    private bool _sendEnded;     // the output's reader has completed; read and written by the send role's holder
     private int _aborted, _closeRequested, _disposed;
     private readonly bool _drainOnDispose;
 
@@ -42,6 +46,7 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         _drainOnDispose = drainOnDispose;
         _input = new Pipe(receiveOptions);
         _output = new Pipe(sendOptions);
+        _writer = new SendingWriter(this, _output.Writer);
     }
 
     /// <summary>
@@ -52,8 +57,8 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     public static EpollSocket Accepted(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
         var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: true);
-        // The loops wait first, so the first readiness wakes them on the loop's thread, not on this one.
-        connection.StartLoops();
+        // The receive loop waits first, so the first readiness wakes it on the loop's thread, not on this one.
+        connection.StartReceiving();
         try
         {
             loop.Register(connection);
@@ -67,7 +72,7 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     }
 
     public PipeReader Input => _input.Reader;
-    public PipeWriter Output => _output.Writer;
+    public PipeWriter Output => _writer;
     public long BytesRead => Volatile.Read(ref _bytesRead);
     public long BytesSent => Volatile.Read(ref _bytesSent);
 
@@ -81,8 +86,8 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     /// <summary>What epoll reported for this socket; on the loop's thread.</summary>
     internal void OnReadiness(uint events)
     {
-        // The reported events are the socket's whole state: "writable" comes with most read events too, so the send
-        // loop is only woken when it waits for room (read first: the exchange is a locked instruction, on every event).
+        // The reported events are the socket's whole state: "writable" comes with most read events too, so sending
+        // is only woken when it waits for room (read first: the exchange is a locked instruction, on every event).
         const uint Closing = Native.EPOLLERR | Native.EPOLLHUP;
         if ((events & (Native.EPOLLOUT | Closing)) != 0 && Volatile.Read(ref _sendBlocked) != 0 &&
             Interlocked.Exchange(ref _sendBlocked, 0) != 0)
@@ -95,15 +100,11 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         if ((events & (Native.EPOLLIN | Native.EPOLLRDHUP | Closing)) != 0) _readable.Set();
     }
 
-    private void StartLoops()
-    {
-        _ = ReceiveLoopAsync();
-        _ = SendLoopAsync();
-    }
+    private void StartReceiving() => _ = ReceiveLoopAsync();
 
     /// <summary>
-    /// Cuts the connection from any thread: both directions are shut, so the receive loop reads the end and the send
-    /// loop fails its next send, and whoever waits on either pipe is woken. The socket stays open until <see cref="Dispose"/>.
+    /// Cuts the connection from any thread: both directions are shut, so the receive loop reads the end and the next
+    /// send fails, and whoever waits on either pipe is woken. The socket stays open until <see cref="Dispose"/>.
     /// </summary>
     public void Abort()
     {
@@ -125,8 +126,8 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     }
 
     /// <summary>
-    /// Closes the socket. An accepted socket that was not aborted does not close over bytes still to be sent: the send
-    /// loop closes it once they are sent, or it closes after <see cref="DrainLimit"/> if the peer reads nothing more
+    /// Closes the socket. An accepted socket that was not aborted does not close over bytes still to be sent: sending
+    /// closes it once they are sent, or it closes after <see cref="DrainLimit"/> if the peer reads nothing more
     /// (PLATFORM.md: closing under a last response can lose it). Otherwise, and for upstream sockets (whose unsent request
     /// bytes are worthless once the exchange is given up), at once: pending reads and flushes end.
     /// </summary>
@@ -147,12 +148,12 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         Close();
     }
 
-    /// <summary>Aborts, stops both loops and closes the socket; whatever is left unsent is dropped. Idempotent.</summary>
+    /// <summary>Aborts, stops receiving and sending and closes the socket; whatever is left unsent is dropped. Idempotent.</summary>
     private void Close()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Abort();
-        _output.Reader.CancelPendingRead();     // a send loop waiting for bytes ends
+        Abort();                                // wakes sending if it waits for room
+        RequestSend();                          // else a pass here (or by the pass under way) ends sending
         _input.Writer.CancelPendingFlush();     // a receive loop waiting for its reader to catch up ends
         _loop.Unregister(this);
         _socket.Dispose();
