@@ -237,7 +237,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
     }
 
     /// <summary>
-    /// Ends the connection without losing the last response: our side is completed (the send loop sends what is
+    /// Ends the connection without losing the last response: our side is completed (the transport sends what is
     /// left, then FIN), then we read and discard until the client closes or <see cref="LingerMs"/> passes.
     /// Closing while the client's bytes are still unread would make the kernel send RST, which can destroy the
     /// response in the client's buffers before it reads it (the reason nginx has lingering_close).

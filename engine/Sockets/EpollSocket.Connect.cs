@@ -43,6 +43,9 @@ internal sealed partial class EpollSocket
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
         var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: false);
+        // No receiving until connected: the readiness that answers the connect would start a receive, and a receive
+        // on a refused connect takes its error (SO_ERROR), leaving the check below waiting for an edge that never comes.
+        connection._receiving = 1;
         try
         {
             // Registered only once the connect has started: a socket not yet connecting polls as hung up, which would
@@ -81,8 +84,8 @@ internal sealed partial class EpollSocket
             throw;
         }
         Volatile.Write(ref connection._sendBlocked, 0);
-        connection.StartReceiving();
-        connection._readable.Set();     // anything that came with the connection: an edge may have passed unread
+        Volatile.Write(ref connection._receiving, 0);
+        connection.RequestReceive();     // anything that came with the connection: an edge may have passed unread
         return connection;
     }
 

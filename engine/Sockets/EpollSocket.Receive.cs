@@ -9,62 +9,131 @@ internal sealed partial class EpollSocket
     /// <summary>The least room a receive asks the pipe for: its segments are at least this large anyway.</summary>
     private const int ReceiveSize = 4096;
 
-    /// <summary>
-    /// Receives until the socket is drained, then waits for the next readable edge. Ends at the peer's end of stream
-    /// (the input completes), at an error (the input completes with it), or when the reader is done.
-    /// </summary>
-    private async Task ReceiveLoopAsync()
+    /// <summary>Where a receive pass stopped.</summary>
+    private enum ReceiveStop
     {
+        /// <summary>The socket is drained: the next bytes raise an edge.</summary>
+        Drained,
+
+        /// <summary>The input's reader is behind: receiving goes on once the flush completes.</summary>
+        FlushPending,
+
+        /// <summary>Receiving is over: the peer's end of stream, an error, the reader done, or the socket closed.</summary>
+        Ended,
+    }
+
+    /// <summary>
+    /// Asks for the socket to be read, and reads it on this thread unless another pass is under way (which then makes
+    /// one more): on readiness (on the event loop's thread, as socket completions run with inline completions), after a
+    /// connect and on Abort. What a pass receives is flushed to the input's reader inline, so a request is parsed and
+    /// forwarded inside the pass that read it. Same protocol as <see cref="RequestSend"/>: one pass at a time, and a
+    /// request raised during a pass is seen by it or makes the loop go round again.
+    /// </summary>
+    private void RequestReceive()
+    {
+        Interlocked.Exchange(ref _receiveRequested, 1);
+        ReceiveWhileRequested();
+    }
+
+    private void ReceiveWhileRequested()
+    {
+        while (Volatile.Read(ref _receiveRequested) != 0 && Interlocked.CompareExchange(ref _receiving, 1, 0) == 0)
+        {
+            Interlocked.Exchange(ref _receiveRequested, 0);
+            if (ReceivePass(out ValueTask<FlushResult> flush) == ReceiveStop.FlushPending)
+            {
+                _ = ReceiveAfterFlushAsync(flush);
+                return;
+            }
+            Interlocked.Exchange(ref _receiving, 0);
+        }
+    }
+
+    /// <summary>Holds the receive role while the reader is behind: waits for it, receives on, then gives the role back.</summary>
+    private async Task ReceiveAfterFlushAsync(ValueTask<FlushResult> flush)
+    {
+        ReceiveStop stop;
+        do
+        {
+            FlushResult flushed;
+            try
+            {
+                flushed = await flush.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                EndReceiving(ex);
+                break;
+            }
+            // The bytes before the wait may have drained the socket: then this pass finds nothing (one EAGAIN) and
+            // the next edge brings more. Rare (the reader was 64 KiB behind); not worth remembering the read's size.
+            stop = flushed.IsCompleted || flushed.IsCanceled ? EndReceiving(null) : ReceivePass(out flush);
+        }
+        while (stop == ReceiveStop.FlushPending);
+        Interlocked.Exchange(ref _receiving, 0);
+        ReceiveWhileRequested();
+    }
+
+    /// <summary>
+    /// Receives until the socket is drained, the reader falls behind or receiving ends; by the holder of the receive
+    /// role only. A receive that fills less than it asked for has drained the socket, unless the peer's end of stream
+    /// was reported: then it reads on to the end, for which no edge of its own would come.
+    /// </summary>
+    private ReceiveStop ReceivePass(out ValueTask<FlushResult> pendingFlush)
+    {
+        pendingFlush = default;
+        if (_receiveDone) return ReceiveStop.Ended;
         PipeWriter writer = _input.Writer;
-        Exception? error = null;
         try
         {
             while (true)
             {
-                await _readable.WaitAsync().ConfigureAwait(false);
-                while (true)
+                if (IsDisposed) return EndReceiving(null);
+                Memory<byte> memory = writer.GetMemory(ReceiveSize);
+                int received = Receive(memory.Span, out int errno);
+                if (received > 0)
                 {
-                    if (IsDisposed) return;
-                    Memory<byte> memory = writer.GetMemory(ReceiveSize);
-                    int received = Receive(memory.Span, out int errno);
-                    if (received > 0)
+                    Volatile.Write(ref _bytesRead, _bytesRead + received);
+                    writer.Advance(received);
+                    // The reader runs inline here: a whole request can be served inside this flush.
+                    ValueTask<FlushResult> flush = writer.FlushAsync();
+                    if (!flush.IsCompleted)
                     {
-                        Volatile.Write(ref _bytesRead, _bytesRead + received);
-                        writer.Advance(received);
-                        FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
-                        if (flushed.IsCompleted || flushed.IsCanceled) return;
-                        // Less than asked for: the socket is drained, and the next bytes will raise an edge. A full
-                        // buffer may have left more behind, and no edge would come for it; nor for an end of stream
-                        // reported with the bytes just read.
-                        if (received < memory.Length && Volatile.Read(ref _receiveEnded) == 0) break;
-                        continue;
+                        pendingFlush = flush;
+                        return ReceiveStop.FlushPending;
                     }
-                    if (received == 0)
-                    {
-                        // The peer's end of stream, or ours: cut by Abort, the input ends in an error, so a body that
-                        // runs to the end of the connection is not taken as complete.
-                        if (Volatile.Read(ref _aborted) != 0) error = new SocketException((int)SocketError.ConnectionAborted);
-                        return;
-                    }
-                    if (errno == Native.EAGAIN) break;            // an edge with nothing left (already read)
-                    if (errno == Native.EINTR) continue;
-                    error = Native.ToException(errno);
-                    return;
+                    FlushResult flushed = flush.Result;
+                    if (flushed.IsCompleted || flushed.IsCanceled) return EndReceiving(null);
+                    if (received < memory.Length && Volatile.Read(ref _receiveEnded) == 0) return ReceiveStop.Drained;
+                    continue;
                 }
+                if (received == 0)
+                {
+                    // The peer's end of stream, or ours: cut by Abort, the input ends in an error, so a body that
+                    // runs to the end of the connection is not taken as complete.
+                    return EndReceiving(Volatile.Read(ref _aborted) != 0 ? new SocketException((int)SocketError.ConnectionAborted) : null);
+                }
+                if (errno == Native.EAGAIN) return ReceiveStop.Drained;    // an edge with nothing left (already read)
+                if (errno == Native.EINTR) continue;
+                return EndReceiving(Native.ToException(errno));
             }
         }
         catch (ObjectDisposedException)
         {
-            // Disposed between the check and the call: the same as disposed before it.
+            return EndReceiving(null);    // disposed between the check and the call
         }
         catch (Exception ex)
         {
-            error = ex;
+            return EndReceiving(ex);
         }
-        finally
-        {
-            writer.Complete(error);
-        }
+    }
+
+    /// <summary>Ends receiving for good: the input's writer completes, with <paramref name="error"/> for its reader.</summary>
+    private ReceiveStop EndReceiving(Exception? error)
+    {
+        _receiveDone = true;
+        _input.Writer.Complete(error);
+        return ReceiveStop.Ended;
     }
 
     private unsafe int Receive(Span<byte> buffer, out int errno)

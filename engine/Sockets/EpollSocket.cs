@@ -12,8 +12,9 @@ namespace Proxy.Engine.Sockets;
 /// where System.Net.Sockets makes two (perf/RESULTS.md).
 /// </summary>
 /// <remarks>
-/// Two flows run per socket: the receive loop (woken by readiness, inline on the loop's thread) and sending (inline in
-/// the writer's flush, on the writer's thread; after the kernel's buffer was full, woken by readiness).
+/// Two flows run per socket, neither of them a loop of its own: receiving (on readiness, inline on the event loop's
+/// thread; the reader runs inside it) and sending (inline in the writer's flush, on the writer's thread; after the
+/// kernel's buffer was full, woken by readiness).
 /// </remarks>
 internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
 {
@@ -22,9 +23,8 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly SendingWriter _writer;
-    // Readiness wakes the receive loop or a waiting send inline, on the event loop's thread, as socket completions do
-    // with inline completions (PLATFORM.md); a readiness that comes while its side is busy is kept for its next wait.
-    private readonly AutoResetSignal _readable = new(wakeInline: true);
+    // Readiness wakes a send waiting for room inline, on the event loop's thread, as socket completions do with inline
+    // completions (PLATFORM.md); a readiness that comes while no send waits is kept for the next wait.
     private readonly AutoResetSignal _writable = new(wakeInline: true);
     private long _bytesRead, _bytesSent;
     private int _sendBlocked;    // 1 while sending waits for room (or a connect for its answer)
@@ -33,6 +33,9 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private int _sending;        // 1 while a send pass runs or waits for room: the send role (see RequestSend)
     private int _sendRequested;  // 1 when bytes, a completion or a close may be waiting for a send pass
     private bool _sendEnded;     // the output's reader has completed; read and written by the send role's holder
+    private int _receiving;      // 1 while a receive pass runs or waits for the reader: the receive role (see RequestReceive)
+    private int _receiveRequested; // 1 when readiness, a connect or an abort may be waiting for a receive pass
+    private bool _receiveDone;   // the input's writer has completed; read and written by the receive role's holder
     private int _aborted, _closeRequested, _disposed;
     private readonly bool _drainOnDispose;
 
@@ -57,8 +60,7 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     public static EpollSocket Accepted(Socket socket, EventLoop loop, PipeOptions sendOptions, PipeOptions receiveOptions)
     {
         var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: true);
-        // The receive loop waits first, so the first readiness wakes it on the loop's thread, not on this one.
-        connection.StartReceiving();
+        // Bytes that came before the registration are reported by it: the first receive runs on the loop's thread.
         try
         {
             loop.Register(connection);
@@ -94,17 +96,15 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         {
             _writable.Set();
         }
-        // The end of stream raises no edge of its own when it arrives with the last bytes: remember it, so the receive
-        // loop reads on past a short read until it gets the end (nginx's pending_eof).
+        // The end of stream raises no edge of its own when it arrives with the last bytes: remember it, so receiving
+        // reads on past a short read until it gets the end (nginx's pending_eof).
         if ((events & (Native.EPOLLRDHUP | Closing)) != 0) Volatile.Write(ref _receiveEnded, 1);
-        if ((events & (Native.EPOLLIN | Native.EPOLLRDHUP | Closing)) != 0) _readable.Set();
+        if ((events & (Native.EPOLLIN | Native.EPOLLRDHUP | Closing)) != 0) RequestReceive();
     }
 
-    private void StartReceiving() => _ = ReceiveLoopAsync();
-
     /// <summary>
-    /// Cuts the connection from any thread: both directions are shut, so the receive loop reads the end and the next
-    /// send fails, and whoever waits on either pipe is woken. The socket stays open until <see cref="Dispose"/>.
+    /// Cuts the connection from any thread: both directions are shut, so receiving reads the end and the next send
+    /// fails, and whoever waits on either pipe is woken. The socket stays open until <see cref="Dispose"/>.
     /// </summary>
     public void Abort()
     {
@@ -120,7 +120,7 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
             // Not connected, or already closed.
         }
         Volatile.Write(ref _receiveEnded, 1);
-        _readable.Set();
+        RequestReceive();
         Interlocked.Exchange(ref _sendBlocked, 0);
         _writable.Set();
     }
@@ -154,7 +154,7 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Abort();                                // wakes sending if it waits for room
         RequestSend();                          // else a pass here (or by the pass under way) ends sending
-        _input.Writer.CancelPendingFlush();     // a receive loop waiting for its reader to catch up ends
+        _input.Writer.CancelPendingFlush();     // receiving that waits for its reader to catch up ends
         _loop.Unregister(this);
         _socket.Dispose();
     }

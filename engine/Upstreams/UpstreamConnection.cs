@@ -36,7 +36,7 @@ internal sealed class UpstreamConnection
 
     /// <summary>
     /// Whether an idle connection can carry another request: the upstream has not closed it and has not sent
-    /// anything unasked (bytes between responses mean the framing is in doubt). The receive loop keeps
+    /// anything unasked (bytes between responses mean the framing is in doubt). The transport keeps
     /// reading while the connection idles, so both show up here without a syscall.
     /// </summary>
     public bool IsStillUsable()

@@ -98,7 +98,7 @@ public sealed class EpollSocketTests : IDisposable
     [Fact]
     public async Task LargeDownload_ToASlowReader_ArrivesWholeAndInOrder()
     {
-        // 16 MB toward a peer that reads slowly: the kernel's buffer fills, sends end in EAGAIN, and the send loop
+        // 16 MB toward a peer that reads slowly: the kernel's buffer fills, sends end in EAGAIN, and sending
         // must resume on the writable edge; the writer is held back by the pipe meanwhile.
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
         using (served)
@@ -126,7 +126,7 @@ public sealed class EpollSocketTests : IDisposable
     [Fact]
     public async Task LargeUpload_ToASlowReader_ArrivesWholeAndInOrder()
     {
-        // 16 MB from the peer while the pipe's reader lags: the receive loop stops at the pipe's pause threshold, and
+        // 16 MB from the peer while the pipe's reader lags: receiving stops at the pipe's pause threshold, and
         // must read on by itself when the reader catches up (no new edge comes for bytes already waiting).
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
         using (served)
