@@ -13,42 +13,28 @@ namespace Proxy.Engine.Forwarding;
 
 internal sealed partial class Http1Forwarder
 {
-    /// <summary>
-    /// One attempt: pick a destination its breaker admits, exchange the request with it, and report the outcome to its
-    /// health and its balancer state exactly once, however the attempt ends.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    private async ValueTask<AttemptResult> AttemptAsync(RequestHead request, ClientLimits limits, Cluster cluster, int attempt)
+    /// <summary>An attempt on <paramref name="destination"/> starts: recorded, and counted in flight. Returns when it started.</summary>
+    private long BeginAttempt(Destination destination)
     {
-        if (!TryPick(request, cluster.Runtime, out PickedDestination picked))
-        {
-            ExchangeOutcome answered = await _client.AnswerAsync(503, close: ClientBodyPending(request)).ConfigureAwait(false);
-            return AttemptResult.Done(answered, RequestOutcome.Cancelled, RequestError.NoDestination);
-        }
-
-        Destination destination = picked.Destination;
         RecordDestination = destination.Metrics;
         long started = Stopwatch.GetTimestamp();
         if (UpstreamStartTimestamp == 0) UpstreamStartTimestamp = started;
         UpstreamHeadersTimestamp = 0;
         destination.State.OnRequestStart();
-        RequestOutcome outcome = RequestOutcome.Cancelled;    // what an exception (a bug) reports: nothing against the destination
-        try
-        {
-            AttemptResult result = await ExchangeAsync(request, limits, cluster, destination, attempt).ConfigureAwait(false);
-            outcome = result.Outcome;
-            return result;
-        }
-        finally
-        {
-            // Balancers learn the time to the response head (what peak_ewma compares), and count the attempt in
-            // flight until its body is done (what least_conn compares).
-            long ended = Stopwatch.GetTimestamp();
-            long headTime = (UpstreamHeadersTimestamp != 0 ? UpstreamHeadersTimestamp : ended) - started;
-            destination.State.OnRequestEnd(headTime, ended);
-            picked.Health.Report(picked.Permit, outcome);
-            _upstream = null;
-        }
+        return started;
+    }
+
+    /// <summary>
+    /// An attempt ends, however: balancers learn the time to the response head (what peak_ewma compares) and stop
+    /// counting it in flight (what least_conn compares), and health gets its outcome.
+    /// </summary>
+    private void EndAttempt(in PickedDestination picked, long started, RequestOutcome outcome)
+    {
+        long ended = Stopwatch.GetTimestamp();
+        long headTime = (UpstreamHeadersTimestamp != 0 ? UpstreamHeadersTimestamp : ended) - started;
+        picked.Destination.State.OnRequestEnd(headTime, ended);
+        picked.Health.Report(picked.Permit, outcome);
+        _upstream = null;
     }
 
     /// <summary>The exchange with one destination, on a pooled connection (or two, when a reused one turns out stale).</summary>

@@ -63,54 +63,36 @@ internal sealed partial class Http1Forwarder
     /// <summary>The request id and trace context of the request in progress; null when both are off.</summary>
     public RequestTrace? Trace => _trace;
 
-    /// <summary>Forwards <paramref name="request"/>, whose head has been consumed from the client's pipe.</summary>
-    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    public async ValueTask<ExchangeOutcome> ForwardAsync(RequestHead request, ClientLimits limits)
+    /// <summary>
+    /// Forwards <paramref name="request"/>, whose head has been consumed from the client's pipe. Not async itself: what
+    /// comes before the attempts never waits, and a request that reaches a cluster waits inside
+    /// <see cref="ForwardWithRetriesAsync"/>, one async level fewer to suspend and resume per request.
+    /// </summary>
+    public ValueTask<ExchangeOutcome> ForwardAsync(RequestHead request, ClientLimits limits)
     {
         BeginRecord();
         _trace?.Begin(request);
         // CONNECT would turn the connection into a tunnel, which is not supported yet.
-        if (request.Method == KnownMethod.Connect) return await RejectAsync(RejectReason.MethodNotAllowed).ConfigureAwait(false);
+        if (request.Method == KnownMethod.Connect) return RejectAsync(RejectReason.MethodNotAllowed);
 
         RoutingSnapshot snapshot = _server.Routing.Current;      // read once: the whole request uses this snapshot
         RouteMatch match = snapshot.Match(request);
-        if (!match.Found) return await AnswerUnroutedAsync(request, match).ConfigureAwait(false);
+        if (!match.Found) return AnswerUnroutedAsync(request, match);
         Route route = match.Route;
         RecordRoute = route.Metrics;
         _actions = route.Actions;
         if (route.Actions.Redirect is not null || route.Actions.DirectResponse is not null)
         {
-            return await AnswerFromRouteAsync(request, route.Actions).ConfigureAwait(false);
+            return AnswerFromRouteAsync(request, route.Actions);
         }
         Cluster cluster = ClusterFor(request, route);
 
         // Known from the head: refused before anything is sent upstream, and before any 100 Continue.
         if (request.Framing == BodyFraming.ContentLength && request.ContentLength > limits.MaxRequestBody)
         {
-            return await RejectAsync(RejectReason.BodyTooLarge).ConfigureAwait(false);
+            return RejectAsync(RejectReason.BodyTooLarge);
         }
-
-        if (request.ExpectContinue && request.Framing != BodyFraming.None && request.Version == HttpVersion.Http11)
-        {
-            // Answer the expectation ourselves: the body then flows at once, and neither the client nor an
-            // upstream that ignores Expect waits on the other (RFC 9110 §10.1.1).
-            _client.Output.Write(CannedResponses.Continue);
-            if (!await _client.FlushAsync().ConfigureAwait(false)) return ClientGone();
-        }
-
-        RetryBudget budget = cluster.Runtime.Budget;
-        budget.OnRequestStarted();
-        try
-        {
-            return await ForwardWithRetriesAsync(request, limits, cluster, route.Actions.Mirror).ConfigureAwait(false);
-        }
-        finally
-        {
-            budget.OnRequestEnded();
-            ReturnReplayBuffer();
-            ForgetTried();
-            _actions = RouteActions.None;
-        }
+        return ForwardWithRetriesAsync(request, limits, cluster, route.Actions.Mirror);
     }
 
     /// <summary>
@@ -122,20 +104,52 @@ internal sealed partial class Http1Forwarder
     private async ValueTask<ExchangeOutcome> ForwardWithRetriesAsync(RequestHead request, ClientLimits limits, Cluster cluster,
         Mirror? mirror)
     {
-        ClusterRuntime runtime = cluster.Runtime;
-        bool mirrored = mirror is not null && mirror.ShouldCopy(SharedRandomSource.Instance) && MirrorCanCopy(request, mirror);
-        if ((KeepsBodyForReplay(request, runtime) || (mirrored && HasBody(request)))
-            && !await ReadBodyForReplayAsync(request, cluster).ConfigureAwait(false))
+        if (request.ExpectContinue && request.Framing != BodyFraming.None && request.Version == HttpVersion.Http11)
         {
-            return ClientGone();
+            // Answer the expectation ourselves: the body then flows at once, and neither the client nor an
+            // upstream that ignores Expect waits on the other (RFC 9110 §10.1.1).
+            _client.Output.Write(CannedResponses.Continue);
+            if (!await _client.FlushAsync().ConfigureAwait(false)) return ClientGone();
         }
-        if (mirrored) SendMirror(request, mirror!);
+
+        ClusterRuntime runtime = cluster.Runtime;
+        RetryBudget budget = runtime.Budget;
+        budget.OnRequestStarted();
         bool holdsRetryToken = false;
         try
         {
+            bool mirrored = mirror is not null && mirror.ShouldCopy(SharedRandomSource.Instance) && MirrorCanCopy(request, mirror);
+            if ((KeepsBodyForReplay(request, runtime) || (mirrored && HasBody(request)))
+                && !await ReadBodyForReplayAsync(request, cluster).ConfigureAwait(false))
+            {
+                return ClientGone();
+            }
+            if (mirrored) SendMirror(request, mirror!);
             for (int attempt = 1; ; attempt++)
             {
-                AttemptResult result = await AttemptAsync(request, limits, cluster, attempt).ConfigureAwait(false);
+                // One attempt: pick a destination its breaker admits, exchange the request with it, and report the
+                // outcome to its health and its balancer state exactly once, however the attempt ends. Here rather
+                // than in a method of its own: one async level fewer per request.
+                AttemptResult result;
+                if (!TryPick(request, runtime, out PickedDestination picked))
+                {
+                    ExchangeOutcome answered = await _client.AnswerAsync(503, close: ClientBodyPending(request)).ConfigureAwait(false);
+                    result = AttemptResult.Done(answered, RequestOutcome.Cancelled, RequestError.NoDestination);
+                }
+                else
+                {
+                    long started = BeginAttempt(picked.Destination);
+                    RequestOutcome outcome = RequestOutcome.Cancelled;    // what an exception (a bug) reports: nothing against the destination
+                    try
+                    {
+                        result = await ExchangeAsync(request, limits, cluster, picked.Destination, attempt).ConfigureAwait(false);
+                        outcome = result.Outcome;
+                    }
+                    finally
+                    {
+                        EndAttempt(picked, started, outcome);
+                    }
+                }
                 if (holdsRetryToken)
                 {
                     runtime.Budget.ReleaseRetry();
@@ -170,6 +184,10 @@ internal sealed partial class Http1Forwarder
         finally
         {
             if (holdsRetryToken) runtime.Budget.ReleaseRetry();
+            budget.OnRequestEnded();
+            ReturnReplayBuffer();
+            ForgetTried();
+            _actions = RouteActions.None;
         }
     }
 
