@@ -45,7 +45,7 @@ internal sealed partial class EpollSocket
         var connection = new EpollSocket(socket, loop, sendOptions, receiveOptions, drainOnDispose: false);
         // No receiving until connected: the readiness that answers the connect would start a receive, and a receive
         // on a refused connect takes its error (SO_ERROR), leaving the check below waiting for an edge that never comes.
-        connection._receiving = 1;
+        connection._receiveRole.Hold();
         try
         {
             // Registered only once the connect has started: a socket not yet connecting polls as hung up, which would
@@ -84,7 +84,7 @@ internal sealed partial class EpollSocket
             throw;
         }
         Volatile.Write(ref connection._sendBlocked, 0);
-        Volatile.Write(ref connection._receiving, 0);
+        connection._receiveRole.Release();
         connection.RequestReceive();     // anything that came with the connection: an edge may have passed unread
         return connection;
     }

@@ -23,54 +23,68 @@ internal sealed partial class EpollSocket
     }
 
     /// <summary>
-    /// Asks for the socket to be read, and reads it on this thread unless another pass is under way (which then makes
-    /// one more): on readiness (on the event loop's thread, as socket completions run with inline completions), after a
-    /// connect and on Abort. What a pass receives is flushed to the input's reader inline, so a request is parsed and
-    /// forwarded inside the pass that read it. Same protocol as <see cref="RequestSend"/>: one pass at a time, and a
-    /// request raised during a pass is seen by it or makes the loop go round again.
+    /// Asks for the socket to be read, and reads it on this thread unless another thread holds the receive role, which
+    /// then makes one more pass (<see cref="PassRole"/>): on readiness (on the event loop's thread, as socket completions
+    /// run with inline completions), after a connect and on Abort. What a pass receives is flushed to the input's reader
+    /// inline, so a request is parsed and forwarded inside the pass that read it.
     /// </summary>
     private void RequestReceive()
     {
-        Interlocked.Exchange(ref _receiveRequested, 1);
+        _receiveRole.Request();
         ReceiveWhileRequested();
     }
 
     private void ReceiveWhileRequested()
     {
-        while (Volatile.Read(ref _receiveRequested) != 0 && Interlocked.CompareExchange(ref _receiving, 1, 0) == 0)
+        while (_receiveRole.TryTake())
         {
-            Interlocked.Exchange(ref _receiveRequested, 0);
-            if (ReceivePass(out ValueTask<FlushResult> flush) == ReceiveStop.FlushPending)
+            ReceiveStop stop = ReceiveStop.Ended;
+            ValueTask<FlushResult> flush = default;
+            try
+            {
+                stop = ReceivePass(out flush);
+            }
+            finally
+            {
+                // Given back however the pass ends: a bug that throws out of it must not leave this side stuck.
+                if (stop != ReceiveStop.FlushPending) _receiveRole.Release();
+            }
+            if (stop == ReceiveStop.FlushPending)
             {
                 _ = ReceiveAfterFlushAsync(flush);
                 return;
             }
-            Interlocked.Exchange(ref _receiving, 0);
         }
     }
 
     /// <summary>Holds the receive role while the reader is behind: waits for it, receives on, then gives the role back.</summary>
     private async Task ReceiveAfterFlushAsync(ValueTask<FlushResult> flush)
     {
-        ReceiveStop stop;
-        do
+        try
         {
-            FlushResult flushed;
-            try
+            ReceiveStop stop;
+            do
             {
-                flushed = await flush.ConfigureAwait(false);
+                FlushResult flushed;
+                try
+                {
+                    flushed = await flush.ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    EndReceiving(ex);
+                    break;
+                }
+                // The bytes before the wait may have drained the socket: then this pass finds nothing (one EAGAIN) and
+                // the next edge brings more. Rare (the reader was 64 KiB behind); not worth remembering the read's size.
+                stop = flushed.IsCompleted || flushed.IsCanceled ? EndReceiving(null) : ReceivePass(out flush);
             }
-            catch (Exception ex)
-            {
-                EndReceiving(ex);
-                break;
-            }
-            // The bytes before the wait may have drained the socket: then this pass finds nothing (one EAGAIN) and
-            // the next edge brings more. Rare (the reader was 64 KiB behind); not worth remembering the read's size.
-            stop = flushed.IsCompleted || flushed.IsCanceled ? EndReceiving(null) : ReceivePass(out flush);
+            while (stop == ReceiveStop.FlushPending);
         }
-        while (stop == ReceiveStop.FlushPending);
-        Interlocked.Exchange(ref _receiving, 0);
+        finally
+        {
+            _receiveRole.Release();
+        }
         ReceiveWhileRequested();
     }
 

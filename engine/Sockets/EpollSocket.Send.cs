@@ -23,65 +23,81 @@ internal sealed partial class EpollSocket
     }
 
     /// <summary>
-    /// Asks for what the writer has committed to be sent, and sends it on this thread unless another pass is under way
-    /// (which then makes one more). Called after every flush, when the writer completes and when the socket closes. A
-    /// pass that finds the kernel's buffer full hands the rest to <see cref="SendWhenWritableAsync"/>, which keeps the
-    /// send role until it has sent it.
+    /// Asks for what the writer has committed to be sent, and sends it on this thread unless another thread holds the
+    /// send role, which then makes one more pass (<see cref="PassRole"/>). Called after every flush, when the writer
+    /// completes, on Dispose and on Close. A pass that finds the kernel's buffer full hands the role to
+    /// <see cref="SendWhenWritableAsync"/>, which keeps it until it has sent the rest.
     /// </summary>
-    /// <remarks>
-    /// One pass at a time: the output pipe has one reader. A request raised while a pass runs is either seen by that
-    /// pass (the flag is lowered before its first read, so the bytes committed before the request are read) or makes
-    /// the loop go round again once the pass gives the role back. All flag changes are full fences.
-    /// </remarks>
     private void RequestSend()
     {
-        Interlocked.Exchange(ref _sendRequested, 1);
+        _sendRole.Request();
         SendWhileRequested();
     }
 
     private void SendWhileRequested()
     {
-        while (Volatile.Read(ref _sendRequested) != 0 && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        while (_sendRole.TryTake())
         {
-            Interlocked.Exchange(ref _sendRequested, 0);
-            if (SendPass() == SendStop.Blocked)
+            SendStop stop = SendStop.Ended;
+            try
+            {
+                stop = SendPass();
+            }
+            finally
+            {
+                // Given back however the pass ends: a bug that throws out of it must not leave this side stuck.
+                if (stop != SendStop.Blocked) _sendRole.Release();
+            }
+            if (stop == SendStop.Blocked)
             {
                 _ = SendWhenWritableAsync();
                 return;
             }
-            Interlocked.Exchange(ref _sending, 0);
         }
     }
 
     /// <summary>Holds the send role while the kernel's buffer is full: waits for room and sends the rest, then gives the role back.</summary>
     private async Task SendWhenWritableAsync()
     {
-        do
+        try
         {
-            await WaitForRoomAsync().ConfigureAwait(false);
+            do
+            {
+                await WaitForRoomAsync().ConfigureAwait(false);
+            }
+            while (SendPass() == SendStop.Blocked);
         }
-        while (SendPass() == SendStop.Blocked);
-        Interlocked.Exchange(ref _sending, 0);
+        finally
+        {
+            _sendRole.Release();
+        }
         SendWhileRequested();
     }
 
     /// <summary>
     /// Sends what the writer has committed until nothing is left, the kernel's buffer is full or sending ends; by the
-    /// holder of the send role only. When the writer has completed and everything is sent, sends the end of stream (FIN).
+    /// holder of the send role only. When the writer has completed and everything is sent, sends the end of stream
+    /// (FIN). A Dispose that waits for the bytes to go out is carried out here, once nothing is left to send.
     /// </summary>
     private SendStop SendPass()
     {
-        if (_sendEnded) return SendStop.Ended;
+        if (_sendEnded)
+        {
+            CloseIfRequested();    // nothing more will go out: a Dispose need not wait
+            return SendStop.Ended;
+        }
         PipeReader reader = _output.Reader;
         try
         {
             while (true)
             {
                 if (IsDisposed) return EndSending(null);    // closed: what is left unsent is dropped
-                if (!reader.TryRead(out ReadResult read)) return SendStop.Drained;
+                if (!reader.TryRead(out ReadResult read))
+                {
+                    CloseIfRequested();    // all sent: a Dispose that waited for it closes now
+                    return SendStop.Drained;
+                }
                 ReadOnlySequence<byte> buffer = read.Buffer;
-                // Raised for the whole batch, so a Dispose on another thread meanwhile leaves the close to us.
-                if (!buffer.IsEmpty) Volatile.Write(ref _sendPending, 1);
                 while (!buffer.IsEmpty)
                 {
                     long sent = Send(buffer, out int errno);
@@ -100,7 +116,6 @@ internal sealed partial class EpollSocket
                     return EndSending(Native.ToException(errno));
                 }
                 reader.AdvanceTo(read.Buffer.End);
-                if (CloseIfDisposedWhileSending()) return EndSending(null);
                 if (read.IsCompleted)
                 {
                     if (Volatile.Read(ref _aborted) == 0) Native.Shutdown(Handle, Native.SHUT_WR);
@@ -120,25 +135,20 @@ internal sealed partial class EpollSocket
 
     /// <summary>
     /// Ends sending for good: the output's reader completes (with <paramref name="error"/>, which the writer's next flush
-    /// reports as completed), and a close that waited for the last batch happens now.
+    /// reports as completed), and a Dispose that waited for the last bytes closes now.
     /// </summary>
     private SendStop EndSending(Exception? error)
     {
         _sendEnded = true;
         _output.Reader.Complete(error);
-        CloseIfDisposedWhileSending();    // ended by an error with bytes unsent: nothing more will go out
+        CloseIfRequested();
         return SendStop.Ended;
     }
 
-    /// <summary>
-    /// Ends a batch: a Dispose that came while it was being sent left the close to us. The full fence of the exchange
-    /// pairs with Dispose's, so one of the two sees the other and closes (both may: Close is idempotent).
-    /// </summary>
-    private bool CloseIfDisposedWhileSending()
+    /// <summary>Closes if Dispose asked for it: called by the send role's holder when nothing is left to send.</summary>
+    private void CloseIfRequested()
     {
-        if (Interlocked.Exchange(ref _sendPending, 0) == 0 || Volatile.Read(ref _closeRequested) == 0) return false;
-        Close();
-        return true;
+        if (Volatile.Read(ref _closeRequested) != 0) Close();
     }
 
     /// <summary>

@@ -29,12 +29,8 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     private long _bytesRead, _bytesSent;
     private int _sendBlocked;    // 1 while sending waits for room (or a connect for its answer)
     private int _receiveEnded;   // 1 once the peer's end of stream (or an error) was reported: read on to it
-    private int _sendPending;    // 1 while sending holds bytes it has not sent yet
-    private int _sending;        // 1 while a send pass runs or waits for room: the send role (see RequestSend)
-    private int _sendRequested;  // 1 when bytes, a completion or a close may be waiting for a send pass
+    private PassRole _sendRole, _receiveRole;   // who may run the next send or receive pass (see PassRole)
     private bool _sendEnded;     // the output's reader has completed; read and written by the send role's holder
-    private int _receiving;      // 1 while a receive pass runs or waits for the reader: the receive role (see RequestReceive)
-    private int _receiveRequested; // 1 when readiness, a connect or an abort may be waiting for a receive pass
     private bool _receiveDone;   // the input's writer has completed; read and written by the receive role's holder
     private int _aborted, _closeRequested, _disposed;
     private readonly bool _drainOnDispose;
@@ -126,20 +122,22 @@ internal sealed partial class EpollSocket : IDuplexPipe, IDisposable
     }
 
     /// <summary>
-    /// Closes the socket. An accepted socket that was not aborted does not close over bytes still to be sent: sending
-    /// closes it once they are sent, or it closes after <see cref="DrainLimit"/> if the peer reads nothing more
-    /// (PLATFORM.md: closing under a last response can lose it). Otherwise, and for upstream sockets (whose unsent request
-    /// bytes are worthless once the exchange is given up), at once: pending reads and flushes end.
+    /// Closes the socket. An accepted socket that was not aborted does not close over bytes still to be sent: the send
+    /// role's holder closes it once nothing is left to send (PLATFORM.md: closing under a last response can lose it), or
+    /// it closes after <see cref="DrainLimit"/> however much is left, for a peer that stopped reading. Otherwise, and for
+    /// upstream sockets (whose unsent request bytes are worthless once the exchange is given up), at once: pending reads
+    /// and flushes end.
     /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _closeRequested, 1) != 0) return;
-        if (_drainOnDispose && Volatile.Read(ref _aborted) == 0 && Volatile.Read(ref _sendPending) != 0)
+        if (!_drainOnDispose || Volatile.Read(ref _aborted) != 0)
         {
-            _ = CloseAfterDrainLimitAsync();
+            Close();
             return;
         }
-        Close();
+        RequestSend();    // sends what is left, if this thread may; the pass that finds nothing more closes
+        if (!IsDisposed) _ = CloseAfterDrainLimitAsync();
     }
 
     private async Task CloseAfterDrainLimitAsync()

@@ -120,8 +120,9 @@ internal sealed unsafe class EventLoop
                 }
                 catch (Exception ex)
                 {
-                    // What readiness wakes is async code whose failures end up in its own task; anything that still
-                    // escapes must not take every other connection of this loop with it.
+                    // Readiness runs receive passes, which end their socket's input on a failure, and wakes async code,
+                    // whose failures end up in its own task; anything that still escapes must not take every other
+                    // connection of this loop with it.
                     Console.Error.WriteLine($"event loop {Thread.CurrentThread.Name}: {ex}");
                 }
             }

@@ -174,6 +174,46 @@ public sealed class EpollSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task WriterReleasedByTheSendingPass_WritesItsTailAndDisposes_TheTailStillGoesOut()
+    {
+        // A writer held back by the pipe resumes inside the pass that sends the earlier bytes (the pass's AdvanceTo runs
+        // its continuation inline), writes the rest, completes and disposes there, as a connection's last response does.
+        // Dispose must wait for the tail too, not only for the batch being sent (a close after that batch lost the tail).
+        (EpollSocket served, Socket peer) = await AcceptedPairAsync();
+        using (peer)
+        {
+            using var written = new MemoryStream();
+            written.Write(await FillUntilSendsWaitAsync(served));
+            byte[] chunk = new byte[16 * 1024];
+            ValueTask<FlushResult> flushing;
+            do
+            {
+                RandomNumberGenerator.Fill(chunk);
+                written.Write(chunk);
+                flushing = served.Output.WriteAsync(chunk);
+            }
+            while (flushing.IsCompleted);
+            byte[] tail = RandomNumberGenerator.GetBytes(5000);
+            written.Write(tail);
+            Task finishing = FinishAsync(served, flushing, tail);
+            Task<byte[]> receiving = ReceiveToEndAsync(peer, slowly: true);
+
+            await finishing.WaitAsync(Patience);
+            byte[] received = await receiving;
+            Assert.Equal(written.Length, received.Length);
+            Assert.True(written.ToArray().AsSpan().SequenceEqual(received));
+        }
+
+        static async Task FinishAsync(EpollSocket served, ValueTask<FlushResult> pending, byte[] tail)
+        {
+            await pending.ConfigureAwait(false);    // resumed by the sending pass, on its thread
+            served.Output.Write(tail);
+            served.Output.Complete();               // commits the tail
+            served.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AbortedWhileSendsWait_Dispose_ClosesAtOnce()
     {
         // An abort gives up on the unsent bytes: Dispose must not wait for them (up to 10 s) as it does after a normal end.

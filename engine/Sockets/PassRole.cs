@@ -1,0 +1,33 @@
+namespace Proxy.Engine.Sockets;
+
+/// <summary>
+/// Who may run a socket side's next pass (a send pass reads the output pipe, a receive pass writes the input pipe; each
+/// pipe end takes one thread at a time), and whether a pass is wanted. Anyone who makes work for the side (a flush, a
+/// readiness, a close) calls <see cref="Request"/> and then <see cref="TryTake"/>; if another thread holds the role,
+/// that holder goes round once more after <see cref="Release"/>, because the request is lowered only when a pass
+/// starts: it is either seen by the pass under way or by the holder's next <see cref="TryTake"/>. Every change is an
+/// interlocked operation (a full fence), so a request made after a pass's last read is never missed.
+/// A mutable struct: keep it in a field and call it there.
+/// </summary>
+internal struct PassRole
+{
+    private int _held;
+    private int _requested;
+
+    /// <summary>Asks for one more pass, by whoever holds the role now or takes it next.</summary>
+    public void Request() => Interlocked.Exchange(ref _requested, 1);
+
+    /// <summary>Takes the role if a pass is wanted and nobody holds it, and lowers the request; false otherwise.</summary>
+    public bool TryTake()
+    {
+        if (Volatile.Read(ref _requested) == 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0) return false;
+        Interlocked.Exchange(ref _requested, 0);
+        return true;
+    }
+
+    /// <summary>Holds the role without a request: no pass runs until <see cref="Release"/> (a socket still connecting).</summary>
+    public void Hold() => Interlocked.Exchange(ref _held, 1);
+
+    /// <summary>Gives the role back; the caller then calls <see cref="TryTake"/> again for requests made meanwhile.</summary>
+    public void Release() => Interlocked.Exchange(ref _held, 0);
+}
