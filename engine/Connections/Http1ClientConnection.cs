@@ -68,10 +68,7 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
         int heartbeatSlot = _server.Heartbeat.Register(this);
         try
         {
-            while (await ServeOneRequestAsync().ConfigureAwait(false))
-            {
-                _servedAny = true;
-            }
+            await ServeRequestsAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (!BodyCopier.IsIoFailure(ex))
         {
@@ -103,101 +100,109 @@ internal sealed partial class Http1ClientConnection : ITimeoutTarget, IClientCon
         Deadline.Disarm();
     }
 
-    /// <summary>Reads and forwards one request; false when the connection should close.</summary>
-    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder<>))]
-    private async ValueTask<bool> ServeOneRequestAsync()
+    /// <summary>
+    /// Reads and forwards requests, one at a time, until the connection should close. One call serves the whole
+    /// connection, so a request's waits (for its head, for the upstream) suspend and resume this method alone, not
+    /// also <see cref="ServeAsync"/> above it.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PooledValueTaskBuilder))]
+    private async ValueTask ServeRequestsAsync()
     {
-        ClientLimits limits = _server.Limits;
-        if (!EnterState(ConnectionState.Idle)) return false;
-        // A new connection must send its first head within client_header_timeout (as in nginx); a kept-alive
-        // one may wait client_idle_timeout for its next request.
-        if (_servedAny) Deadline.Arm(DeadlineKind.ClientIdle, limits.IdleTimeoutMs, Input);
-        else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
-
-        RequestHead? head = null;
-        // Bytes sent are counted from where the previous request's count ended (0 for the first), not from the socket's
-        // count now: a response still queued when the previous request ended belongs to it. Bytes received are the head's
-        // and the body's, which pipelining cannot blur.
-        long bytesSentBefore = _bytesSentMark, headBytes = 0;
-        try
+        while (true)
         {
-            while (true)
+            ClientLimits limits = _server.Limits;
+            if (!EnterState(ConnectionState.Idle)) return;
+            // A new connection must send its first head within client_header_timeout (as in nginx); a kept-alive
+            // one may wait client_idle_timeout for its next request.
+            if (_servedAny) Deadline.Arm(DeadlineKind.ClientIdle, limits.IdleTimeoutMs, Input);
+            else Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
+
+            RequestHead? head = null;
+            // Bytes sent are counted from where the previous request's count ended (0 for the first), not from the
+            // socket's count now: a response still queued when the previous request ended belongs to it. Bytes received
+            // are the head's and the body's, which pipelining cannot blur.
+            long bytesSentBefore = _bytesSentMark, headBytes = 0;
+            try
             {
-                ReadResult read;
-                try
+                while (true)
                 {
-                    read = await Input.ReadAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (BodyCopier.IsIoFailure(ex))
-                {
-                    return false;
-                }
-                ReadOnlySequence<byte> buffer = read.Buffer;
-                if (read.IsCanceled)
-                {
-                    Input.AdvanceTo(buffer.Start);
-                    if (Deadline.HasFired(DeadlineKind.ClientHead))
+                    ReadResult read;
+                    try
                     {
-                        // 408 only to a client that started a request; one that sent nothing is closed quietly (nginx
-                        // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
-                        if (head is not null || !buffer.IsEmpty)
-                        {
-                            await AnswerRequestAsync(408, RequestError.BadRequest, buffer.Length, bytesSentBefore).ConfigureAwait(false);
-                        }
-                        return false;
+                        read = await Input.ReadAsync().ConfigureAwait(false);
                     }
-                    if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return false;
-                    continue;    // a stale cancel meant for an earlier deadline
-                }
-                if (buffer.IsEmpty && read.IsCompleted) return false;    // the client closed between requests
+                    catch (Exception ex) when (BodyCopier.IsIoFailure(ex))
+                    {
+                        return;
+                    }
+                    ReadOnlySequence<byte> buffer = read.Buffer;
+                    if (read.IsCanceled)
+                    {
+                        Input.AdvanceTo(buffer.Start);
+                        if (Deadline.HasFired(DeadlineKind.ClientHead))
+                        {
+                            // 408 only to a client that started a request; one that sent nothing is closed quietly (nginx
+                            // does the same). RejectReason has no timeout reason, so this counts as a 4xx request only.
+                            if (head is not null || !buffer.IsEmpty)
+                            {
+                                await AnswerRequestAsync(408, RequestError.BadRequest, buffer.Length, bytesSentBefore).ConfigureAwait(false);
+                            }
+                            return;
+                        }
+                        if (Deadline.HasFired(DeadlineKind.ClientIdle) || (IsDraining && head is null)) return;
+                        continue;    // a stale cancel meant for an earlier deadline
+                    }
+                    if (buffer.IsEmpty && read.IsCompleted) return;    // the client closed between requests
 
-                if (head is null)
-                {
-                    // Rent a head only now that bytes have come: an idle connection holds none. The limits are
-                    // read again too: a reload while this connection idled applies to its next request.
-                    limits = _server.Limits;
-                    head = limits.RequestHeads.Get();
-                    EnterState(ConnectionState.ReadingHead);
-                    if (_servedAny) Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
+                    if (head is null)
+                    {
+                        // Rent a head only now that bytes have come: an idle connection holds none. The limits are
+                        // read again too: a reload while this connection idled applies to its next request.
+                        limits = _server.Limits;
+                        head = limits.RequestHeads.Get();
+                        EnterState(ConnectionState.ReadingHead);
+                        if (_servedAny) Deadline.Arm(DeadlineKind.ClientHead, limits.HeaderTimeoutMs, Input);
+                    }
+
+                    bool complete;
+                    SequencePosition consumed;
+                    try
+                    {
+                        complete = RequestHeadParser.TryParse(buffer, head, out consumed);
+                    }
+                    catch (HttpRejectException ex)
+                    {
+                        Input.AdvanceTo(buffer.Start, buffer.End);
+                        _server.Stats.Rejected(ex.Reason);
+                        await AnswerRequestAsync(RejectStatus.Of(ex.Reason), RequestError.BadRequest, buffer.Length, bytesSentBefore)
+                            .ConfigureAwait(false);
+                        return;
+                    }
+                    if (!complete)
+                    {
+                        Input.AdvanceTo(buffer.Start, buffer.End);
+                        if (read.IsCompleted) return;      // closed in the middle of a head
+                        continue;
+                    }
+                    headBytes = buffer.Slice(buffer.Start, consumed).Length;
+                    Input.AdvanceTo(consumed);
+                    break;
                 }
 
-                bool complete;
-                SequencePosition consumed;
-                try
-                {
-                    complete = RequestHeadParser.TryParse(buffer, head, out consumed);
-                }
-                catch (HttpRejectException ex)
-                {
-                    Input.AdvanceTo(buffer.Start, buffer.End);
-                    _server.Stats.Rejected(ex.Reason);
-                    await AnswerRequestAsync(RejectStatus.Of(ex.Reason), RequestError.BadRequest, buffer.Length, bytesSentBefore)
-                        .ConfigureAwait(false);
-                    return false;
-                }
-                if (!complete)
-                {
-                    Input.AdvanceTo(buffer.Start, buffer.End);
-                    if (read.IsCompleted) return false;      // closed in the middle of a head
-                    continue;
-                }
-                headBytes = buffer.Slice(buffer.Start, consumed).Length;
-                Input.AdvanceTo(consumed);
-                break;
+                Deadline.Disarm();
+                EnterState(ConnectionState.Forwarding);
+                _server.Stats.RequestStarted();
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
+                _server.Stats.RequestFinished(outcome.Status);
+                ReportForwarded(head, outcome.Status, started, headBytes, bytesSentBefore);
+                if (!outcome.KeepAlive || IsDraining) return;
             }
-
-            Deadline.Disarm();
-            EnterState(ConnectionState.Forwarding);
-            _server.Stats.RequestStarted();
-            long started = System.Diagnostics.Stopwatch.GetTimestamp();
-            ExchangeOutcome outcome = await _forwarder.ForwardAsync(head, limits).ConfigureAwait(false);
-            _server.Stats.RequestFinished(outcome.Status);
-            ReportForwarded(head, outcome.Status, started, headBytes, bytesSentBefore);
-            return outcome.KeepAlive && !IsDraining;
-        }
-        finally
-        {
-            if (head is not null) limits.RequestHeads.Return(head);
+            finally
+            {
+                if (head is not null) limits.RequestHeads.Return(head);
+            }
+            _servedAny = true;
         }
     }
 
