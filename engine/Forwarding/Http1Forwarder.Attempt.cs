@@ -13,11 +13,10 @@ namespace Proxy.Engine.Forwarding;
 
 internal sealed partial class Http1Forwarder
 {
-    /// <summary>An attempt on <paramref name="destination"/> starts: recorded, and counted in flight. Returns when it started.</summary>
-    private long BeginAttempt(Destination destination)
+    /// <summary>An attempt on <paramref name="destination"/> starts at <paramref name="started"/>: recorded, and counted in flight.</summary>
+    private long BeginAttempt(Destination destination, long started)
     {
         RecordDestination = destination.Metrics;
-        long started = Stopwatch.GetTimestamp();
         if (UpstreamStartTimestamp == 0) UpstreamStartTimestamp = started;
         UpstreamHeadersTimestamp = 0;
         destination.State.OnRequestStart();

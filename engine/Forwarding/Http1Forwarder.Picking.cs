@@ -26,7 +26,7 @@ internal sealed partial class Http1Forwarder
     /// one on every request). Skipped: destinations this request already tried and those whose breaker refuses; a
     /// tried one is taken again only when every other one refuses. False when none will take the attempt (503).
     /// </summary>
-    private bool TryPick(RequestHead request, ClusterRuntime runtime, out PickedDestination picked)
+    private bool TryPick(RequestHead request, ClusterRuntime runtime, long now, out PickedDestination picked)
     {
         picked = default;
         AvailableDestinations available = runtime.Available;
@@ -35,7 +35,7 @@ internal sealed partial class Http1Forwarder
         ReadOnlySpan<byte> key = default;
         runtime.HashKey?.TryGet(request, _client.Forwarding.ClientAddress, out key);
         int first = _triedCount == 0
-            ? runtime.Balancer.Pick(available.States, new PickContext(key, Stopwatch.GetTimestamp()))
+            ? runtime.Balancer.Pick(available.States, new PickContext(key, now))
             : (_lastPickedIndex + 1) % available.Count;
         if (first < 0) return false;
 

@@ -131,14 +131,15 @@ internal sealed partial class Http1Forwarder
                 // outcome to its health and its balancer state exactly once, however the attempt ends. Here rather
                 // than in a method of its own: one async level fewer per request.
                 AttemptResult result;
-                if (!TryPick(request, runtime, out PickedDestination picked))
+                long now = Stopwatch.GetTimestamp();    // the pick's time (peak_ewma) and the attempt's start
+                if (!TryPick(request, runtime, now, out PickedDestination picked))
                 {
                     ExchangeOutcome answered = await _client.AnswerAsync(503, close: ClientBodyPending(request)).ConfigureAwait(false);
                     result = AttemptResult.Done(answered, RequestOutcome.Cancelled, RequestError.NoDestination);
                 }
                 else
                 {
-                    long started = BeginAttempt(picked.Destination);
+                    long started = BeginAttempt(picked.Destination, now);
                     RequestOutcome outcome = RequestOutcome.Cancelled;    // what an exception (a bug) reports: nothing against the destination
                     try
                     {

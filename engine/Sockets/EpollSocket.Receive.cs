@@ -30,13 +30,18 @@ internal sealed partial class EpollSocket
     /// </summary>
     private void RequestReceive()
     {
-        _receiveRole.Request();
-        ReceiveWhileRequested();
+        if (!_receiveRole.TryTakeAtOnce())
+        {
+            _receiveRole.Request();    // left for the holder, unless it has just given the role back
+            if (!_receiveRole.TryTake()) return;
+        }
+        ReceiveWhileHolding();
     }
 
-    private void ReceiveWhileRequested()
+    /// <summary>Runs passes while this thread holds the receive role, gives it back, and takes it again for a request made meanwhile.</summary>
+    private void ReceiveWhileHolding()
     {
-        while (_receiveRole.TryTake())
+        do
         {
             ReceiveStop stop = ReceiveStop.Ended;
             ValueTask<FlushResult> flush = default;
@@ -55,6 +60,7 @@ internal sealed partial class EpollSocket
                 return;
             }
         }
+        while (_receiveRole.TryTake());
     }
 
     /// <summary>Holds the receive role while the reader is behind: waits for it, receives on, then gives the role back.</summary>
@@ -85,7 +91,7 @@ internal sealed partial class EpollSocket
         {
             _receiveRole.Release();
         }
-        ReceiveWhileRequested();
+        if (_receiveRole.TryTake()) ReceiveWhileHolding();
     }
 
     /// <summary>

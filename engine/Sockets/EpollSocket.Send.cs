@@ -30,13 +30,18 @@ internal sealed partial class EpollSocket
     /// </summary>
     private void RequestSend()
     {
-        _sendRole.Request();
-        SendWhileRequested();
+        if (!_sendRole.TryTakeAtOnce())
+        {
+            _sendRole.Request();    // left for the holder, unless it has just given the role back
+            if (!_sendRole.TryTake()) return;
+        }
+        SendWhileHolding();
     }
 
-    private void SendWhileRequested()
+    /// <summary>Runs passes while this thread holds the send role, gives it back, and takes it again for a request made meanwhile.</summary>
+    private void SendWhileHolding()
     {
-        while (_sendRole.TryTake())
+        do
         {
             SendStop stop = SendStop.Ended;
             try
@@ -54,6 +59,7 @@ internal sealed partial class EpollSocket
                 return;
             }
         }
+        while (_sendRole.TryTake());
     }
 
     /// <summary>Holds the send role while the kernel's buffer is full: waits for room and sends the rest, then gives the role back.</summary>
@@ -71,7 +77,7 @@ internal sealed partial class EpollSocket
         {
             _sendRole.Release();
         }
-        SendWhileRequested();
+        if (_sendRole.TryTake()) SendWhileHolding();
     }
 
     /// <summary>
