@@ -30,12 +30,7 @@ internal sealed partial class EpollSocket
     /// </summary>
     private void RequestReceive()
     {
-        if (!_receiveRole.TryTakeAtOnce())
-        {
-            _receiveRole.Request();    // left for the holder, unless it has just given the role back
-            if (!_receiveRole.TryTake()) return;
-        }
-        ReceiveWhileHolding();
+        if (_receiveRole.TakeOrRequest()) ReceiveWhileHolding();
     }
 
     /// <summary>Runs passes while this thread holds the receive role, gives it back, and takes it again for a request made meanwhile.</summary>

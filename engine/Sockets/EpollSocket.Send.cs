@@ -30,12 +30,7 @@ internal sealed partial class EpollSocket
     /// </summary>
     private void RequestSend()
     {
-        if (!_sendRole.TryTakeAtOnce())
-        {
-            _sendRole.Request();    // left for the holder, unless it has just given the role back
-            if (!_sendRole.TryTake()) return;
-        }
-        SendWhileHolding();
+        if (_sendRole.TakeOrRequest()) SendWhileHolding();
     }
 
     /// <summary>Runs passes while this thread holds the send role, gives it back, and takes it again for a request made meanwhile.</summary>
