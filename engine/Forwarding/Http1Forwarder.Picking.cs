@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Proxy.Balancers;
 using Proxy.Engine.Routing;
 using Proxy.Health;
