@@ -156,7 +156,7 @@ internal sealed partial class EpollSocket
         fixed (byte* start = &MemoryMarshal.GetReference(buffer))
         {
             nint received = Native.Receive(Handle, start, (nuint)buffer.Length, Native.MSG_DONTWAIT);
-            errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+            errno = received < 0 ? Native.LastErrno : 0;
             return (int)received;
         }
     }

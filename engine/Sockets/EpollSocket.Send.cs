@@ -164,25 +164,18 @@ internal sealed partial class EpollSocket
 
     private unsafe long Send(in ReadOnlySequence<byte> buffer, out int errno)
     {
-        nint sent;
-        if (buffer.IsSingleSegment)
+        if (!buffer.IsSingleSegment) return SendGathered(buffer, out errno);
+        ReadOnlySpan<byte> span = buffer.FirstSpan;
+        fixed (byte* start = &MemoryMarshal.GetReference(span))
         {
-            ReadOnlySpan<byte> span = buffer.FirstSpan;
-            fixed (byte* start = &MemoryMarshal.GetReference(span))
-            {
-                sent = Native.Send(Handle, start, (nuint)span.Length, Native.MSG_NOSIGNAL | Native.MSG_DONTWAIT);
-            }
+            nint sent = Native.Send(Handle, start, (nuint)span.Length, Native.MSG_NOSIGNAL | Native.MSG_DONTWAIT);
+            errno = sent < 0 ? Native.LastErrno : 0;
+            return sent;
         }
-        else
-        {
-            sent = SendGathered(buffer);
-        }
-        errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
-        return sent;
     }
 
     /// <summary>Several buffers in one sendmsg, each pinned for the call.</summary>
-    private unsafe nint SendGathered(in ReadOnlySequence<byte> buffer)
+    private unsafe nint SendGathered(in ReadOnlySequence<byte> buffer, out int errno)
     {
         Native.IoVector* vectors = stackalloc Native.IoVector[MaxVectors];
         MemoryHandle[] pins = ArrayPool<MemoryHandle>.Shared.Rent(MaxVectors);
@@ -200,7 +193,9 @@ internal sealed partial class EpollSocket
             Native.MessageHeader message = default;
             message.Vectors = vectors;
             message.VectorCount = (nuint)count;
-            return Native.SendMessage(Handle, &message, Native.MSG_NOSIGNAL | Native.MSG_DONTWAIT);
+            nint sent = Native.SendMessage(Handle, &message, Native.MSG_NOSIGNAL | Native.MSG_DONTWAIT);
+            errno = sent < 0 ? Native.LastErrno : 0;   // before the unpinning below, which may touch errno
+            return sent;
         }
         finally
         {

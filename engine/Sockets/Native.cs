@@ -58,14 +58,26 @@ internal static unsafe partial class Native
     [LibraryImport(Libc, EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epoll, byte* events, int maxEvents, int timeoutMs);
 
-    [LibraryImport(Libc, EntryPoint = "recv", SetLastError = true)]
+    // The data calls, made several times per request, skip the runtime's transition to native code and back (a
+    // frame pushed and popped, a thread lookup, a poll for a pending GC): always called with MSG_DONTWAIT, they never
+    // block, and they call nothing of ours. While one runs (a few microseconds: a loopback send runs the peer's
+    // receive too) a GC waits for it, as it would for managed code. For the same reason nothing can run between the
+    // call and the read of errno, so it is read only on failure (LastErrno) instead of being saved around every call.
+
+    [LibraryImport(Libc, EntryPoint = "recv")]
+    [SuppressGCTransition]
     public static partial nint Receive(SafeSocketHandle socket, byte* buffer, nuint length, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "send", SetLastError = true)]
+    [LibraryImport(Libc, EntryPoint = "send")]
+    [SuppressGCTransition]
     public static partial nint Send(SafeSocketHandle socket, byte* buffer, nuint length, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "sendmsg", SetLastError = true)]
+    [LibraryImport(Libc, EntryPoint = "sendmsg")]
+    [SuppressGCTransition]
     public static partial nint SendMessage(SafeSocketHandle socket, MessageHeader* message, int flags);
+
+    /// <summary>errno, as the last failed <see cref="Receive"/>, <see cref="Send"/> or <see cref="SendMessage"/> left it.</summary>
+    public static int LastErrno => Marshal.GetLastSystemError();
 
     [LibraryImport(Libc, EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(SafeSocketHandle socket, int how);

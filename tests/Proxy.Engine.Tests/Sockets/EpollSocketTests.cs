@@ -265,6 +265,22 @@ public sealed class EpollSocketTests : IDisposable
     }
 
     [Fact]
+    public async Task PeerResetsTheConnection_TheReadFailsWithConnectionReset()
+    {
+        // A failed receive's errno is read straight after the call (no saved last error): ECONNRESET must come through.
+        (EpollSocket served, Socket peer) = await AcceptedPairAsync();
+        using (served)
+        {
+            ValueTask<ReadResult> pending = served.Input.ReadAsync();
+            Assert.False(pending.IsCompleted);
+            peer.LingerState = new LingerOption(true, 0);   // close with a reset, not an end of stream
+            peer.Close();
+            SocketException reset = await Assert.ThrowsAsync<SocketException>(() => pending.AsTask().WaitAsync(Patience));
+            Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
+        }
+    }
+
+    [Fact]
     public async Task Dispose_ClosesTheSocket_AndTheLoopServesNewSocketsAfterwards()
     {
         (EpollSocket first, Socket firstPeer) = await AcceptedPairAsync();
