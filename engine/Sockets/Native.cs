@@ -60,9 +60,11 @@ internal static unsafe partial class Native
 
     // The data calls, made several times per request, skip the runtime's transition to native code and back (a
     // frame pushed and popped, a thread lookup, a poll for a pending GC): always called with MSG_DONTWAIT, they never
-    // block, and they call nothing of ours. While one runs (a few microseconds: a loopback send runs the peer's
-    // receive too) a GC waits for it, as it would for managed code. For the same reason nothing can run between the
-    // call and the read of errno, so it is read only on failure (LastErrno) instead of being saved around every call.
+    // wait for the network, and they call nothing of ours. While one runs a GC waits for it, as it would for managed
+    // code: usually a few microseconds (a loopback send runs the peer's receive too), longer for a large gathered
+    // send or when another thread holds the socket's lock. What runs between the call and the read of errno (the
+    // handle's release, a GC poll) leaves errno alone, so it is read only on failure (LastErrno) instead of being
+    // saved around every call.
 
     [LibraryImport(Libc, EntryPoint = "recv")]
     [SuppressGCTransition]

@@ -270,6 +270,7 @@ public sealed class EpollSocketTests : IDisposable
         // A failed receive's errno is read straight after the call (no saved last error): ECONNRESET must come through.
         (EpollSocket served, Socket peer) = await AcceptedPairAsync();
         using (served)
+        using (peer)
         {
             ValueTask<ReadResult> pending = served.Input.ReadAsync();
             Assert.False(pending.IsCompleted);
