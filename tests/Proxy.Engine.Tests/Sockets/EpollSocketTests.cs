@@ -254,12 +254,8 @@ public sealed class EpollSocketTests : IDisposable
         using (served)
         using (peer)
         {
-            ValueTask<ReadResult> pending = served.Input.ReadAsync();
-            Assert.False(pending.IsCompleted);
-            await Task.Run(served.Abort);
             // Cut, not ended: a body that runs to the end of the connection must not look complete.
-            SocketException cut = await Assert.ThrowsAsync<SocketException>(() => pending.AsTask().WaitAsync(Patience));
-            Assert.Equal(SocketError.ConnectionAborted, cut.SocketErrorCode);
+            await AssertPendingReadFailsAsync(served, () => Task.Run(served.Abort), SocketError.ConnectionAborted);
             Assert.Empty(await ReceiveToEndAsync(peer));
         }
     }
@@ -272,13 +268,19 @@ public sealed class EpollSocketTests : IDisposable
         using (served)
         using (peer)
         {
-            ValueTask<ReadResult> pending = served.Input.ReadAsync();
-            Assert.False(pending.IsCompleted);
             peer.LingerState = new LingerOption(true, 0);   // close with a reset, not an end of stream
-            peer.Close();
-            SocketException reset = await Assert.ThrowsAsync<SocketException>(() => pending.AsTask().WaitAsync(Patience));
-            Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
+            await AssertPendingReadFailsAsync(served, () => { peer.Close(); return Task.CompletedTask; }, SocketError.ConnectionReset);
         }
+    }
+
+    /// <summary>A read that waits when <paramref name="cut"/> runs ends with a SocketException of <paramref name="expected"/>.</summary>
+    private static async Task AssertPendingReadFailsAsync(EpollSocket served, Func<Task> cut, SocketError expected)
+    {
+        ValueTask<ReadResult> pending = served.Input.ReadAsync();
+        Assert.False(pending.IsCompleted);
+        await cut();
+        SocketException error = await Assert.ThrowsAsync<SocketException>(() => pending.AsTask().WaitAsync(Patience));
+        Assert.Equal(expected, error.SocketErrorCode);
     }
 
     [Fact]
