@@ -14,13 +14,12 @@ namespace Proxy.Engine.Forwarding;
 internal sealed partial class Http1Forwarder
 {
     /// <summary>An attempt on <paramref name="destination"/> starts at <paramref name="started"/>: recorded, and counted in flight.</summary>
-    private long BeginAttempt(Destination destination, long started)
+    private void BeginAttempt(Destination destination, long started)
     {
         RecordDestination = destination.Metrics;
         if (UpstreamStartTimestamp == 0) UpstreamStartTimestamp = started;
         UpstreamHeadersTimestamp = 0;
         destination.State.OnRequestStart();
-        return started;
     }
 
     /// <summary>

@@ -131,15 +131,15 @@ internal sealed partial class Http1Forwarder
                 // outcome to its health and its balancer state exactly once, however the attempt ends. Here rather
                 // than in a method of its own: one async level fewer per request.
                 AttemptResult result;
-                long now = Stopwatch.GetTimestamp();    // the pick's time (peak_ewma) and the attempt's start
-                if (!TryPick(request, runtime, now, out PickedDestination picked))
+                long started = Stopwatch.GetTimestamp();    // the pick's time (peak_ewma) and the attempt's start
+                if (!TryPick(request, runtime, started, out PickedDestination picked))
                 {
                     ExchangeOutcome answered = await _client.AnswerAsync(503, close: ClientBodyPending(request)).ConfigureAwait(false);
                     result = AttemptResult.Done(answered, RequestOutcome.Cancelled, RequestError.NoDestination);
                 }
                 else
                 {
-                    long started = BeginAttempt(picked.Destination, now);
+                    BeginAttempt(picked.Destination, started);
                     RequestOutcome outcome = RequestOutcome.Cancelled;    // what an exception (a bug) reports: nothing against the destination
                     try
                     {
@@ -153,7 +153,7 @@ internal sealed partial class Http1Forwarder
                 }
                 if (holdsRetryToken)
                 {
-                    runtime.Budget.ReleaseRetry();
+                    budget.ReleaseRetry();
                     holdsRetryToken = false;
                 }
                 if (result.Answered)
@@ -167,7 +167,7 @@ internal sealed partial class Http1Forwarder
                 {
                     var failed = new FailedAttempt(attempt, result.Outcome, result.Status, IsIdempotent(request.Method),
                         result.BodyBytesSent, _replay is not null, ResponseStarted: false);
-                    if (runtime.Retry.TrySchedule(failed, runtime.Budget, out TimeSpan backoff) == RetryVerdict.Retry) delay = backoff;
+                    if (runtime.Retry.TrySchedule(failed, budget, out TimeSpan backoff) == RetryVerdict.Retry) delay = backoff;
                 }
                 if (delay is { } wait)
                 {
@@ -184,7 +184,7 @@ internal sealed partial class Http1Forwarder
         }
         finally
         {
-            if (holdsRetryToken) runtime.Budget.ReleaseRetry();
+            if (holdsRetryToken) budget.ReleaseRetry();
             budget.OnRequestEnded();
             ReturnReplayBuffer();
             ForgetTried();
