@@ -31,7 +31,7 @@ namespace Proxy.Balancers;
 /// The tie pass adds up each column's tied weight in vector lanes for free; a walk then picks a column from those 32
 /// sums and walks only that column's R rows. Laid end to end, columns then rows, the ties are in index order, as the
 /// scan has them, so a walk picks the same destination from the table as from the scan. When the ties hold much of
-/// the weight, a pick skips the tie pass and the walk: a <see cref="SlotAliasTable"/> over the slots proposes a slot by
+/// the weight, a pick skips the tie pass and the walk: an <see cref="AliasTable"/> over the slots proposes a slot by
 /// weight in O(1), kept if it is tied (see <see cref="TryPick"/>).
 /// </para>
 /// <para>
@@ -74,7 +74,7 @@ internal sealed class InFlightTable
     private readonly CacheLineAlignedInts _tieWeights;  // the weights, in the same layout; 0 in the padding
     private readonly int _rows;
     private readonly int _maxWeight;
-    private readonly SlotAliasTable? _alias;      // over the slots, by weight: draws ties by rejection
+    private readonly AliasTable? _alias;          // over the slots, by weight: draws ties by rejection
     private readonly int _aliasFromTiedWeight;    // the tied weight from which picks try the alias table first
     private bool _drawFromAlias;                  // whether the last walk found ties that heavy; see TryPick
     private int _departures;             // destinations another table has taken since this one was built
@@ -103,7 +103,7 @@ internal sealed class InFlightTable
             _tieWeights[slot] = weights[i];
             _maxWeight = Math.Max(_maxWeight, weights[i]);
         }
-        _alias = new SlotAliasTable(_tieWeights.AsSpan());
+        _alias = new AliasTable(_tieWeights.AsSpan());
         long totalWeight = 0;
         foreach (int weight in weights) totalWeight += weight;
         _aliasFromTiedWeight = (int)((totalWeight + AliasShareDivisor - 1) / AliasShareDivisor);
@@ -218,7 +218,7 @@ internal sealed class InFlightTable
     internal int KeyAt(int index) => Volatile.Read(ref _keys[SlotOf(index)]);
 
     /// <summary>The alias table over the slots; for tests.</summary>
-    internal SlotAliasTable? Alias => _alias;
+    internal AliasTable? Alias => _alias;
 
     /// <summary>Where the destination at <paramref name="index"/> sits in the keys (column-major, see the class).</summary>
     internal int SlotOf(int index) => ((index % _rows) * Columns) + (index / _rows);
@@ -304,7 +304,7 @@ internal sealed class InFlightTable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int DrawTie(int least, IRandomSource random)
     {
-        SlotAliasTable alias = _alias!;
+        AliasTable alias = _alias!;
         for (int attempt = 0; attempt < AliasTries; attempt++)
         {
             int slot = alias.Draw(random);

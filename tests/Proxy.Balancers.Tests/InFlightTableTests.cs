@@ -325,16 +325,14 @@ public class InFlightTableTests
         // 300 destinations: ten rows, 20 slots of padding.
         int[] weights = [.. Enumerable.Range(0, 300).Select(i => 1 + (i * 7 % 9))];
         InFlightTable table = Adopted(Destinations.WithWeights(weights));
-        SlotAliasTable alias = table.Alias!;
+        AliasTable alias = table.Alias!;
 
-        long[] cells = SlotAliasTableTests.CellsPerSlot(alias);
+        long[] cells = AliasTableTests.CellsPerIndex(alias);
 
-        // Of the N × H cells (H = W × m), weight × N × m are each destination's, so its probability is weight / W;
-        // padding gets none.
-        long scale = alias.Height / weights.Sum();
+        // Of the N × W cells, weight × N are each destination's, so its probability is weight / W; padding gets none.
         long[] expected = new long[alias.ColumnCount];
-        for (int i = 0; i < weights.Length; i++) expected[table.SlotOf(i)] = weights[i] * alias.ColumnCount * scale;
-        Assert.Equal(weights.Sum() * scale, alias.Height);
+        for (int i = 0; i < weights.Length; i++) expected[table.SlotOf(i)] = (long)weights[i] * alias.ColumnCount;
+        Assert.Equal(weights.Sum(), alias.Height);
         Assert.Equal(expected, cells);
     }
 
