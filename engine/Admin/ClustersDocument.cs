@@ -103,19 +103,10 @@ internal static class ClustersDocument
             });
             json.WriteEndObject();
         }
-        json.WriteNumber("requests_in_flight", state.ActiveRequests);
-        json.WriteNumber("requests_total", state.TotalRequests);
         double latency = state.CurrentLatencyEstimate;
         if (double.IsNaN(latency)) json.WriteNull("ewma_latency_ms");    // nothing has finished yet
         else json.WriteNumber("ewma_latency_ms", Math.Round(latency * 1000, 3));
-        json.WriteStartObject("pool");
-        json.WriteNumber("idle", destination.Pool.Idle);
-        json.WriteNumber("active", destination.Pool.InUse);
-        json.WriteNumber("open", destination.Pool.OpenConnections);
-        json.WriteNumber("opened", destination.Pool.Opened);
-        json.WriteNumber("reused", destination.Pool.Reused);
-        json.WriteNumber("closed", destination.Pool.Closed);
-        json.WriteEndObject();
+        DestinationLoadJson.Write(json, destination);
         json.WriteEndObject();
     }
 }

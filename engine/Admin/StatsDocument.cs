@@ -95,15 +95,7 @@ internal static class StatsDocument
                 json.WriteStartObject();
                 json.WriteString("address", destination.Address);
                 json.WriteNumber("weight", destination.State.Weight);
-                json.WriteNumber("active_requests", destination.State.ActiveRequests);
-                json.WriteNumber("total_requests", destination.State.TotalRequests);
-                json.WriteStartObject("pool");
-                json.WriteNumber("open", destination.Pool.OpenConnections);
-                json.WriteNumber("in_use", destination.Pool.InUse);
-                json.WriteNumber("opened", destination.Pool.Opened);
-                json.WriteNumber("reused", destination.Pool.Reused);
-                json.WriteNumber("closed", destination.Pool.Closed);
-                json.WriteEndObject();
+                DestinationLoadJson.Write(json, destination);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -155,7 +155,13 @@ public sealed class HostTests
         Assert.True(window.GetProperty("bytes_per_request").GetDouble() >= 0);
         JsonElement destination = root.GetProperty("clusters")[0].GetProperty("destinations")[0];
         Assert.Equal(origin.Address, destination.GetProperty("address").GetString());
-        Assert.Equal(10, destination.GetProperty("total_requests").GetInt64());
+        // The same names as /admin/clusters gives the same figures.
+        Assert.Equal(10, destination.GetProperty("requests_total").GetInt64());
+        JsonElement pool = destination.GetProperty("pool");
+        Assert.Equal(10, pool.GetProperty("opened").GetInt64() + pool.GetProperty("reused").GetInt64());
+        // Moving figures (a response reaches the client a moment before its request ends here): present, not exact.
+        Assert.InRange(destination.GetProperty("requests_in_flight").GetInt64(), 0, 1);
+        foreach (string figure in new[] { "idle", "active", "open", "closed" }) Assert.InRange(pool.GetProperty(figure).GetInt64(), 0, 10);
     }
 
     [Fact]

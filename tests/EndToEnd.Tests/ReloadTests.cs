@@ -166,7 +166,7 @@ public sealed class ReloadTests
         using JsonDocument stats = JsonDocument.Parse(await admin.GetStringAsync("/admin/stats"));
         JsonElement destination = stats.RootElement.GetProperty("clusters").EnumerateArray()
             .Single(c => c.GetProperty("name").GetString() == "a").GetProperty("destinations")[0];
-        Assert.Equal(10, destination.GetProperty("total_requests").GetInt64());
+        Assert.Equal(10, destination.GetProperty("requests_total").GetInt64());
         Assert.Equal(1, a.Connections);        // the same pooled upstream connection before and after
     }
 
