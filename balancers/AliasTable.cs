@@ -1,11 +1,13 @@
+using System.Diagnostics;
+
 namespace Proxy.Balancers;
 
 /// <summary>
 /// Vose's alias method, in integers: one random number gives index i with probability weight(i) / total weight,
-/// exactly, in O(1) (a multiplication, a comparison, one 16-byte read), with no search. "random" draws its destination
-/// from one; least_conn draws slots of its <see cref="InFlightTable"/> from one and keeps a slot only if its key is the
-/// least ("rejection sampling": a proposal in proportion to weight, restricted to the tied slots, is in proportion to
-/// weight among them).
+/// exactly, in O(1) (a multiplication where a division would be, a comparison or two, one 16-byte read), with no
+/// search. "random" draws its destination from one; least_conn draws slots of its <see cref="InFlightTable"/> from one
+/// and keeps a slot only if its key is the least ("rejection sampling": a proposal in proportion to weight, restricted
+/// to the tied slots, is in proportion to weight among them).
 /// <para>
 /// N columns of height W (the total weight): column c holds index c below its threshold and its alias from there up,
 /// and index i covers weight(i) × N of the N × W cells in all. A weight may be 0 (the in-flight table's padding): that
@@ -60,11 +62,14 @@ internal sealed class AliasTable
             cells[over] -= total - cells[under];
             (cells[over] < total ? small : large).Push(over);
         }
-        // Integer arithmetic leaves nothing over: whatever remains fills its own column exactly.
-        while (large.Count > 0) SetFull(large.Pop());
-        while (small.Count > 0) SetFull(small.Pop());
-
-        void SetFull(int index) => _columns[index] = new Column(total, index);
+        // Integer arithmetic leaves nothing over: the cells left always number W per index left, so no index is left
+        // short of W, and each one left fills its own column exactly.
+        Debug.Assert(small.Count == 0, "cells left below W would not add up to W per index");
+        while (large.Count > 0)
+        {
+            int index = large.Pop();
+            _columns[index] = new Column(total, index);
+        }
     }
 
     /// <summary>How many columns (indexes) the table has.</summary>
@@ -84,7 +89,8 @@ internal sealed class AliasTable
     {
         long cell = random.NextInt64(_cellCount);
         // cell / W without a division (20-40 cycles): the high half of cell × floor((2^64 - 1) / W) is the quotient or
-        // one less, because cell is below 2^63; the remainder tells which, and a conditional add fixes it.
+        // one less (it falls short of cell / W by less than cell / 2^64, under one); the remainder tells which, and a
+        // conditional add fixes it.
         ulong quotient = Math.BigMul((ulong)cell, _reciprocal, out _);
         long height = cell - ((long)quotient * _height);
         int fix = height >= _height ? 1 : 0;

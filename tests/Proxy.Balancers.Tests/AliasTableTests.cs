@@ -59,7 +59,7 @@ public class AliasTableTests
 
     [Theory]
     [InlineData(16_384)]   // least_conn's largest in-flight table: slots whose weights sum to int.MaxValue
-    [InlineData(65_536)]   // "random" at its limit: 2^16 weights of int.MaxValue, N × W = 2^63 - 2^32 cells
+    [InlineData(65_536)]   // "random" at its limit: 2^16 weights near int.MaxValue, N × W = 2^63 - 2^32 - 2^16 cells
     public void Draw_LargestTablesAtColumnBoundaries_FindsTheColumnAsADivisionWould(int count)
     {
         // The largest quotients and cells, where the reciprocal's error is largest.
