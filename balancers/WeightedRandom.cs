@@ -4,7 +4,8 @@ namespace Proxy.Balancers;
 /// A random destination, each with probability weight / sum of weights ("random"). Uniform sets cost one random
 /// number; weighted sets draw from an <see cref="AliasTable"/> (Vose's alias method in integers, built once per
 /// available set, O(N)), so a pick is O(1): one random number, a multiplication where a division would be, and a
-/// comparison or two; exact proportions, no search. Lock-free, allocation-free; thread-safe as far as the injected <see cref="IRandomSource"/> is.
+/// comparison or two; exact proportions, no search. Lock-free, allocation-free; thread-safe as far as the injected
+/// <see cref="IRandomSource"/> is.
 /// </summary>
 public sealed class WeightedRandom : IBalancer
 {
